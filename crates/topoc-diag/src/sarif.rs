@@ -1,0 +1,110 @@
+//! Findings as SARIF 2.1.0, the format code-scanning UIs read: one run, one rule per code, one
+//! result per finding located at its primary label, secondary labels as related locations.
+
+use crate::{Code, Diagnostics, Files, Severity, Span};
+use serde_json::{Value, json};
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn location(files: &Files, span: Span, message: Option<&str>, id: Option<usize>) -> Option<Value> {
+    let file = files.get(span.file)?;
+    let start = file.line_col(span.start as usize);
+    let end = file.line_col(span.end as usize);
+    let mut loc = json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri(&file.path) },
+            "region": {
+                "startLine": start.line,
+                "startColumn": start.column,
+                "endLine": end.line,
+                "endColumn": end.column.max(if end.line == start.line { start.column + 1 } else { 1 }),
+                "charOffset": span.start,
+                "charLength": span.len(),
+            }
+        }
+    });
+    if let Some(m) = message {
+        loc["message"] = json!({ "text": m });
+    }
+    if let Some(id) = id {
+        loc["id"] = json!(id);
+    }
+    Some(loc)
+}
+
+/// A relative path as a URI reference: forward slashes, spaces and `%` escaped.
+fn uri(path: &str) -> String {
+    path.replace('\\', "/").replace('%', "%25").replace(' ', "%20")
+}
+
+/// The SARIF log of a run.
+pub fn to_sarif(diagnostics: &Diagnostics, files: &Files, tool_version: &str) -> Value {
+    let mut codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+    codes.sort();
+    codes.dedup();
+    let rules: Vec<Value> = codes
+        .iter()
+        .map(|c| {
+            json!({
+                "id": format!("topoc::{}", c.as_str()),
+                "name": c.as_str(),
+                "shortDescription": { "text": c.description() },
+                "defaultConfiguration": { "level": level(c.default_severity()) },
+                "helpUri": format!("https://topoc.dev/rules/{}", c.as_str()),
+            })
+        })
+        .collect();
+    let results: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            for note in &d.notes {
+                text.push_str(&format!("\nnote: {note}"));
+            }
+            if let Some(h) = &d.help {
+                text.push_str(&format!("\nhelp: {h}"));
+            }
+            let primary = d.labels.iter().find(|l| l.primary);
+            let locations: Vec<Value> =
+                primary.and_then(|l| location(files, l.span, Some(&l.message), None)).into_iter().collect();
+            let related: Vec<Value> = d
+                .labels
+                .iter()
+                .filter(|l| !l.primary)
+                .enumerate()
+                .filter_map(|(i, l)| location(files, l.span, Some(&l.message), Some(i + 1)))
+                .collect();
+            let mut r = json!({
+                "ruleId": format!("topoc::{}", d.code.as_str()),
+                "ruleIndex": codes.iter().position(|c| *c == d.code).unwrap_or(0),
+                "level": level(d.severity),
+                "message": { "text": text },
+                "locations": locations,
+            });
+            if !related.is_empty() {
+                r["relatedLocations"] = Value::Array(related);
+            }
+            r
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "topoc",
+                "version": tool_version,
+                "informationUri": "https://topoc.dev",
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    })
+}

@@ -1,0 +1,418 @@
+//! The Compose target: `compose.yaml` in the Compose Specification (no `version:` key).
+//!
+//! The render model (`ComposeModel`, version 1) is the contract with templates, documented in
+//! docs/templates.md. It is already shaped like Compose: defaults made explicit, replicas with
+//! per-replica addresses expanded, every `$` doubled so Compose interpolation leaves values as
+//! written.
+
+use crate::{EmitError, Provenance, Templates};
+use serde::Serialize;
+use std::net::IpAddr;
+use topoc_model::{Access, Command, Driver, MountSource, NetworkMode, Protocol, SecretSource, Service, Topology};
+
+pub const TEMPLATE: &str = "compose.yaml.j2";
+
+#[derive(Debug, Serialize)]
+pub struct ComposeModel {
+    /// Render model version; templates may check it.
+    pub model_version: u32,
+    pub header: String,
+    pub name: String,
+    pub services: Vec<ServiceView>,
+    pub networks: Vec<NetworkView>,
+    pub volumes: Vec<VolumeView>,
+    pub secrets: Vec<SecretView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NetworkView {
+    pub key: String,
+    pub name: Option<String>,
+    pub external: bool,
+    pub driver: String,
+    pub internal: bool,
+    pub attachable: bool,
+    pub enable_ipv6: bool,
+    pub driver_opts: Vec<(String, String)>,
+    pub ipam: Vec<IpamView>,
+    pub labels: Vec<(String, String)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IpamView {
+    pub subnet: String,
+    pub gateway: Option<String>,
+    pub ip_range: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServiceView {
+    pub key: String,
+    pub image: String,
+    pub command: Option<CommandView>,
+    pub entrypoint: Option<CommandView>,
+    pub environment: Vec<(String, String)>,
+    pub secrets: Vec<String>,
+    pub volumes: Vec<MountView>,
+    pub ports: Vec<PortView>,
+    pub replicas: Option<u32>,
+    pub deploy: Option<DeployView>,
+    pub healthcheck: Option<HealthcheckView>,
+    pub networks: Vec<AttachmentView>,
+    pub network_mode: Option<String>,
+    pub user: Option<String>,
+    pub read_only: Option<bool>,
+    pub privileged: bool,
+    pub cap_add: Vec<String>,
+    pub cap_drop: Vec<String>,
+    pub security_opt: Vec<String>,
+    pub hostname: Option<String>,
+    pub dns: Vec<String>,
+    pub extra_hosts: Vec<(String, String)>,
+    pub depends_on: Vec<String>,
+    pub restart: Option<String>,
+    pub gpus: Option<String>,
+    pub working_dir: Option<String>,
+    pub labels: Vec<(String, String)>,
+}
+
+/// A command as Compose takes it: a string (shell form) or a list (exec form).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum CommandView {
+    Shell(String),
+    Exec(Vec<String>),
+}
+
+#[derive(Debug, Serialize)]
+pub struct MountView {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub source: Option<String>,
+    pub target: String,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PortView {
+    pub target: u16,
+    pub published: String,
+    pub host_ip: Option<String>,
+    pub protocol: &'static str,
+    /// `host` when the port bypasses the Swarm routing mesh; absent for the default.
+    pub mode: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeployView {
+    pub mode: Option<String>,
+    pub placement: Vec<String>,
+    pub limits: Option<ResourcesView>,
+    pub reservations: Option<ResourcesView>,
+    pub endpoint_mode: Option<String>,
+    pub restart_condition: Option<String>,
+    pub update_parallelism: Option<u32>,
+    pub update_delay: Option<String>,
+    pub labels: Vec<(String, String)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ResourcesView {
+    pub cpus: Option<String>,
+    pub memory: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HealthcheckView {
+    pub test: CommandView,
+    pub interval: Option<String>,
+    pub timeout: Option<String>,
+    pub retries: Option<u32>,
+    pub start_period: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AttachmentView {
+    pub network: String,
+    pub ipv4_address: Option<String>,
+    pub ipv6_address: Option<String>,
+    pub aliases: Vec<String>,
+    pub mac_address: Option<String>,
+    pub gw_priority: Option<i32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VolumeView {
+    pub key: String,
+    pub name: Option<String>,
+    pub external: bool,
+    pub driver: Option<String>,
+    pub driver_opts: Vec<(String, String)>,
+    pub labels: Vec<(String, String)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SecretView {
+    pub key: String,
+    pub name: Option<String>,
+    pub file: Option<String>,
+    pub environment: Option<String>,
+    pub external: bool,
+}
+
+/// Compose and the stack loader both interpolate `$VAR` and `${VAR}` in every value; `$$` is
+/// a literal `$`.
+pub(crate) fn esc(s: &str) -> String {
+    s.replace('$', "$$")
+}
+
+pub(crate) fn esc_pairs(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| (k.clone(), esc(v))).collect()
+}
+
+pub(crate) fn command(c: &Command) -> CommandView {
+    match c {
+        Command::Shell(s) => CommandView::Shell(esc(s)),
+        Command::Exec(args) => CommandView::Exec(args.iter().map(|a| esc(a)).collect()),
+    }
+}
+
+/// Whether a service's replicas carry their own static addresses, which Compose cannot give
+/// one service: then each replica becomes a numbered service.
+fn expands_replicas(s: &Service) -> bool {
+    s.attachments.iter().any(|a| a.addresses.len() > 1)
+}
+
+/// The Compose service names a service becomes (`name`, or `name-1` .. `name-N`).
+fn compose_names(s: &Service) -> Vec<String> {
+    if expands_replicas(s) {
+        (1..=s.replicas).map(|i| format!("{}-{i}", s.name)).collect()
+    } else {
+        vec![s.name.clone()]
+    }
+}
+
+/// Build the render model of a topology.
+pub fn model(topo: &Topology, provenance: &Provenance) -> ComposeModel {
+    let networks = topo.networks.iter().map(network).collect();
+    let mut services = Vec::new();
+    for s in &topo.services {
+        if expands_replicas(s) {
+            // Each numbered replica also answers to the base name (an alias on every network).
+            for replica in 0..s.replicas as usize {
+                services.push(service(topo, s, Some(replica)));
+            }
+        } else {
+            services.push(service(topo, s, None));
+        }
+    }
+    ComposeModel {
+        model_version: 1,
+        header: provenance.header(),
+        name: topo.name.clone(),
+        services,
+        networks,
+        volumes: topo
+            .volumes
+            .iter()
+            .map(|v| VolumeView {
+                key: v.name.clone(),
+                name: v.engine_name.as_deref().map(esc),
+                external: v.external,
+                driver: v.driver.as_deref().map(esc),
+                driver_opts: esc_pairs(&v.driver_opts),
+                labels: esc_pairs(&v.labels),
+            })
+            .collect(),
+        secrets: topo
+            .secrets
+            .iter()
+            .map(|s| SecretView {
+                key: s.name.clone(),
+                name: s.engine_name.as_deref().map(esc),
+                file: match &s.source {
+                    SecretSource::File(f) => Some(esc(f)),
+                    _ => None,
+                },
+                environment: match &s.source {
+                    SecretSource::Environment(e) => Some(esc(e)),
+                    _ => None,
+                },
+                external: matches!(s.source, SecretSource::External),
+            })
+            .collect(),
+    }
+}
+
+fn network(n: &topoc_model::Network) -> NetworkView {
+    let mut driver_opts: Vec<(String, String)> = Vec::new();
+    if let Some(parent) = &n.parent {
+        driver_opts.push(("parent".into(), esc(parent)));
+    }
+    if let Some(mode) = &n.mode {
+        let key = if n.driver == Driver::Ipvlan { "ipvlan_mode" } else { "macvlan_mode" };
+        driver_opts.push((key.into(), esc(mode)));
+    }
+    if n.encrypted {
+        driver_opts.push(("encrypted".into(), String::new()));
+    }
+    if !n.icc {
+        driver_opts.push(("com.docker.network.bridge.enable_icc".into(), "false".into()));
+    }
+    driver_opts.extend(esc_pairs(&n.driver_opts));
+    let mut ipam = Vec::new();
+    for (subnet, gateway) in [(&n.subnet, n.gateway), (&n.subnet6, n.gateway6)] {
+        if let Some(s) = subnet {
+            let v6 = s.net.network().is_ipv6();
+            ipam.push(IpamView {
+                subnet: s.net.to_string(),
+                gateway: gateway.map(|g| g.to_string()),
+                ip_range: n.ip_range.filter(|r| r.network().is_ipv6() == v6).map(|r| r.to_string()),
+            });
+        }
+    }
+    let enable_ipv6 = ipam.iter().any(|i| i.subnet.contains(':'));
+    NetworkView {
+        key: n.name.clone(),
+        name: n.engine_name.as_deref().map(esc),
+        external: n.external,
+        driver: n.driver.as_str().to_owned(),
+        internal: !n.egress,
+        attachable: n.attachable,
+        enable_ipv6,
+        driver_opts,
+        ipam: if n.external { Vec::new() } else { ipam },
+        labels: esc_pairs(&n.labels),
+    }
+}
+
+fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView {
+    let key = match replica {
+        Some(i) => format!("{}-{}", s.name, i + 1),
+        None => s.name.clone(),
+    };
+    let network_mode = match &s.network_mode {
+        NetworkMode::Host => Some("host".to_owned()),
+        NetworkMode::None => Some("none".to_owned()),
+        NetworkMode::Service(id) => Some(format!("service:{}", compose_names(topo.service(*id))[0])),
+        // Secure default: a service without networks gets none, not Compose's `default`.
+        NetworkMode::Networks if s.attachments.is_empty() => Some("none".to_owned()),
+        NetworkMode::Networks => None,
+    };
+    let networks = s
+        .attachments
+        .iter()
+        .map(|a| {
+            let address = match replica {
+                Some(i) => a.addresses.get(i),
+                None => a.addresses.first(),
+            };
+            let mut aliases: Vec<String> = a.aliases.iter().map(|x| esc(x)).collect();
+            if replica.is_some() && !aliases.contains(&s.name) {
+                aliases.insert(0, s.name.clone());
+            }
+            AttachmentView {
+                network: topo.network(a.network).name.clone(),
+                ipv4_address: address.filter(|x| x.is_ipv4()).map(IpAddr::to_string),
+                ipv6_address: address.filter(|x| x.is_ipv6()).or(a.ip6.as_ref()).map(IpAddr::to_string),
+                aliases,
+                mac_address: a.mac.clone(),
+                gw_priority: a.gw_priority,
+            }
+        })
+        .collect();
+    let ports = s
+        .ports
+        .iter()
+        .map(|p| PortView {
+            target: p.target,
+            published: p.published.to_string(),
+            host_ip: p.host_ip.map(|ip| ip.to_string()),
+            protocol: match p.protocol {
+                Protocol::Tcp => "tcp",
+                Protocol::Udp => "udp",
+            },
+            mode: (p.mode == topoc_model::PortMode::Host).then_some("host"),
+        })
+        .collect();
+    let volumes = s
+        .mounts
+        .iter()
+        .map(|m| {
+            let (kind, source) = match &m.source {
+                MountSource::Volume(v) => ("volume", Some(topo.volume(*v).name.clone())),
+                MountSource::Bind(path) => ("bind", Some(esc(path))),
+                MountSource::Tmpfs => ("tmpfs", None),
+            };
+            MountView { kind, source, target: esc(&m.target), read_only: m.access == Access::Ro }
+        })
+        .collect();
+    let d = &s.deploy;
+    let resources = |r: &topoc_model::Resources| {
+        (r.cpus.is_some() || r.memory.is_some())
+            .then(|| ResourcesView { cpus: r.cpus.as_deref().map(esc), memory: r.memory.as_deref().map(esc) })
+    };
+    let deploy = DeployView {
+        mode: d.mode.map(|m| m.as_str().to_owned()),
+        placement: d.placement.iter().map(|p| esc(p)).collect(),
+        limits: resources(&d.limits),
+        reservations: resources(&d.reservations),
+        endpoint_mode: d.endpoint_mode.map(|m| m.as_str().to_owned()),
+        restart_condition: d.restart_condition.as_deref().map(esc),
+        update_parallelism: d.update_parallelism,
+        update_delay: d.update_delay.as_deref().map(esc),
+        labels: esc_pairs(&d.labels),
+    };
+    let has_deploy = deploy.mode.is_some()
+        || !deploy.placement.is_empty()
+        || deploy.limits.is_some()
+        || deploy.reservations.is_some()
+        || deploy.endpoint_mode.is_some()
+        || deploy.restart_condition.is_some()
+        || deploy.update_parallelism.is_some()
+        || deploy.update_delay.is_some()
+        || !deploy.labels.is_empty();
+    ServiceView {
+        key,
+        image: esc(&s.image),
+        command: s.command.as_ref().map(command),
+        entrypoint: s.entrypoint.as_ref().map(command),
+        environment: esc_pairs(&s.environment),
+        secrets: s.secrets.iter().map(|id| topo.secret(*id).name.clone()).collect(),
+        volumes,
+        ports,
+        replicas: (replica.is_none() && s.replicas != 1).then_some(s.replicas),
+        deploy: has_deploy.then_some(deploy),
+        healthcheck: s.healthcheck.as_ref().map(|h| HealthcheckView {
+            test: command(&h.test),
+            interval: h.interval.as_deref().map(esc),
+            timeout: h.timeout.as_deref().map(esc),
+            retries: h.retries,
+            start_period: h.start_period.as_deref().map(esc),
+        }),
+        networks,
+        network_mode,
+        user: s.user.as_deref().map(esc),
+        read_only: s.read_only,
+        privileged: s.privileged,
+        cap_add: s.cap_add.iter().map(|x| esc(x)).collect(),
+        cap_drop: s.cap_drop.iter().map(|x| esc(x)).collect(),
+        security_opt: s.security_opt.iter().map(|x| esc(x)).collect(),
+        hostname: s.hostname.as_deref().map(esc),
+        dns: s.dns.iter().map(|x| esc(x)).collect(),
+        extra_hosts: esc_pairs(&s.extra_hosts),
+        depends_on: s.depends_on.iter().map(|id| topo.service(*id).name.clone()).collect(),
+        restart: s.restart.map(|r| r.as_str().to_owned()),
+        gpus: s.gpus.as_deref().map(esc),
+        working_dir: s.working_dir.as_deref().map(esc),
+        labels: esc_pairs(&s.labels),
+    }
+}
+
+/// Render `compose.yaml` for a topology.
+pub fn render(topo: &Topology, provenance: &Provenance, templates: &Templates) -> Result<String, EmitError> {
+    let env = templates.environment();
+    let template = env.get_template(TEMPLATE)?;
+    let model = model(topo, provenance);
+    Ok(template.render(minijinja::Value::from(minijinja::value::Serde(&model)))?)
+}

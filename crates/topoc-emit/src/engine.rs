@@ -1,0 +1,93 @@
+//! The template environment: built-in templates embedded in the binary, a user directory that
+//! overrides them, and JSON escaping for every YAML template.
+
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, syntax::SyntaxConfig};
+use std::path::{Path, PathBuf};
+
+/// The built-in templates, from the repository's `templates/` folder.
+const BUILTIN: &[(&str, &str)] = &[
+    ("compose.yaml.j2", include_str!("../../../templates/compose.yaml.j2")),
+    ("stack.yaml.j2", include_str!("../../../templates/stack.yaml.j2")),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum EmitError {
+    /// A template failed to parse or render; the message names the template and line.
+    #[error("template error: {0}")]
+    Template(String),
+}
+
+impl From<minijinja::Error> for EmitError {
+    fn from(e: minijinja::Error) -> Self {
+        let mut message = e.to_string();
+        if let (Some(name), Some(line)) = (e.name(), e.line()) {
+            message = format!("{name}:{line}: {message}");
+        }
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        EmitError::Template(message)
+    }
+}
+
+/// Where templates come from: the user's directory first (if any), then the built-ins. A user
+/// template may `{% extends "builtin/compose.yaml.j2" %}` (or `builtin/stack.yaml.j2`) and
+/// override single blocks.
+#[derive(Debug, Clone, Default)]
+pub struct Templates {
+    user_dir: Option<PathBuf>,
+}
+
+impl Templates {
+    pub fn builtin() -> Self {
+        Self { user_dir: None }
+    }
+
+    pub fn with_user_dir(dir: impl AsRef<Path>) -> Self {
+        Self { user_dir: Some(dir.as_ref().to_path_buf()) }
+    }
+
+    /// The names of the built-in templates, for `--templates` documentation.
+    pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+        BUILTIN.iter().map(|(n, _)| *n)
+    }
+
+    /// The source of a built-in template.
+    pub fn builtin_source(name: &str) -> Option<&'static str> {
+        BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+    }
+
+    pub(crate) fn environment(&self) -> Environment<'static> {
+        let mut env = Environment::new();
+        let user_dir = self.user_dir.clone();
+        env.set_loader(move |name| {
+            if let Some(rest) = name.strip_prefix("builtin/") {
+                return Ok(Templates::builtin_source(rest).map(str::to_owned));
+            }
+            if let Some(dir) = &user_dir {
+                // Only plain relative names: a template must not read outside its directory.
+                let safe = !name.split(['/', '\\']).any(|p| p == ".." || p.is_empty());
+                let path = dir.join(name);
+                if safe && path.is_file() {
+                    return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                        minijinja::Error::new(
+                            minijinja::ErrorKind::TemplateNotFound,
+                            format!("cannot read {}: {e}", path.display()),
+                        )
+                    });
+                }
+            }
+            Ok(Templates::builtin_source(name).map(str::to_owned))
+        });
+        env.set_auto_escape_callback(|_| AutoEscape::Json);
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        if let Ok(syntax) =
+            SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).keep_trailing_newline(true).build()
+        {
+            env.set_syntax(syntax);
+        }
+        env
+    }
+}

@@ -1,0 +1,350 @@
+//! The resolved topology: templates expanded, subnets allocated, addresses computed, every
+//! reference turned into a typed id. Later stages (reachability, emitters) read only this.
+
+use ipnet::IpNet;
+use std::net::IpAddr;
+use topoc_diag::Span;
+pub use topoc_spec::{
+    Access, Command, DeployMode, Driver, EndpointMode, PortMode, Protocol, RestartPolicy, Scope, Verdict,
+};
+
+macro_rules! id_type {
+    ($($name:ident),*) => {$(
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn index(self) -> usize { self.0 as usize }
+        }
+    )*};
+}
+id_type!(NetworkId, ServiceId, VolumeId, SecretId, TemplateId, PoolId);
+
+/// Where an object came from: written directly, or stamped by a template instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Declared,
+    Template { template: TemplateId, instance: u32 },
+}
+
+#[derive(Debug, Clone)]
+pub struct Topology {
+    pub name: String,
+    pub name_span: Span,
+    pub defaults: Defaults,
+    pub reserved: Vec<Reserved>,
+    pub pools: Vec<Pool>,
+    pub networks: Vec<Network>,
+    pub services: Vec<Service>,
+    pub volumes: Vec<Volume>,
+    pub secrets: Vec<Secret>,
+    pub templates: Vec<Template>,
+    pub policy: Policy,
+}
+
+impl Topology {
+    pub fn network(&self, id: NetworkId) -> &Network {
+        &self.networks[id.index()]
+    }
+    pub fn service(&self, id: ServiceId) -> &Service {
+        &self.services[id.index()]
+    }
+    pub fn volume(&self, id: VolumeId) -> &Volume {
+        &self.volumes[id.index()]
+    }
+    pub fn secret(&self, id: SecretId) -> &Secret {
+        &self.secrets[id.index()]
+    }
+    pub fn template(&self, id: TemplateId) -> &Template {
+        &self.templates[id.index()]
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Defaults {
+    pub egress: bool,
+    pub host_ip: Option<IpAddr>,
+    pub restart: Option<RestartPolicy>,
+}
+
+/// A range nothing may overlap.
+#[derive(Debug, Clone)]
+pub struct Reserved {
+    pub name: String,
+    pub net: IpNet,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pool {
+    pub id: PoolId,
+    pub name: String,
+    pub span: Span,
+    pub range: IpNet,
+    pub prefix: u8,
+}
+
+/// Where a network's subnet came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubnetSource {
+    Explicit,
+    /// Allocated from a pool; `locked` when the lock file already held it.
+    Pool {
+        pool: PoolId,
+        locked: bool,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Subnet {
+    pub net: IpNet,
+    pub span: Span,
+    pub source: SubnetSource,
+}
+
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub id: NetworkId,
+    pub name: String,
+    pub span: Span,
+    /// The engine's name when the spec fixes it (`name:`), else Compose derives one.
+    pub engine_name: Option<String>,
+    pub driver: Driver,
+    pub external: bool,
+    pub subnet: Option<Subnet>,
+    pub gateway: Option<IpAddr>,
+    pub ip_range: Option<IpNet>,
+    pub subnet6: Option<Subnet>,
+    pub gateway6: Option<IpAddr>,
+    /// Members reach the outside world; false means `internal: true`.
+    pub egress: bool,
+    pub egress_span: Span,
+    pub attachable: bool,
+    pub encrypted: bool,
+    pub icc: bool,
+    pub parent: Option<String>,
+    pub mode: Option<String>,
+    pub driver_opts: Vec<(String, String)>,
+    pub labels: Vec<(String, String)>,
+    pub origin: Origin,
+}
+
+impl Network {
+    pub fn is_lan(&self) -> bool {
+        matches!(self.driver, Driver::Macvlan | Driver::Ipvlan)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum NetworkMode {
+    /// Attached to the networks listed (possibly none: no network at all).
+    Networks,
+    Host,
+    None,
+    Service(ServiceId),
+}
+
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub network: NetworkId,
+    /// The attachment's key in the spec.
+    pub span: Span,
+    /// Static addresses, one per replica (empty: dynamic).
+    pub addresses: Vec<IpAddr>,
+    pub address_span: Span,
+    pub ip6: Option<IpAddr>,
+    pub aliases: Vec<String>,
+    pub mac: Option<String>,
+    pub mac_span: Span,
+    pub gw_priority: Option<i32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PublishedPort {
+    pub target: u16,
+    pub published: u16,
+    pub host_ip: Option<IpAddr>,
+    pub protocol: Protocol,
+    pub mode: PortMode,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum MountSource {
+    Volume(VolumeId),
+    Bind(String),
+    Tmpfs,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mount {
+    pub source: MountSource,
+    pub target: String,
+    pub access: Access,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Relay {
+    pub to: Selector,
+    pub ports: Vec<u16>,
+    pub listen: Option<u16>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Deploy {
+    pub mode: Option<DeployMode>,
+    pub placement: Vec<String>,
+    pub limits: Resources,
+    pub reservations: Resources,
+    pub endpoint_mode: Option<EndpointMode>,
+    pub restart_condition: Option<String>,
+    pub update_parallelism: Option<u32>,
+    pub update_delay: Option<String>,
+    pub labels: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Resources {
+    pub cpus: Option<String>,
+    pub memory: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Healthcheck {
+    pub test: Command,
+    pub interval: Option<String>,
+    pub timeout: Option<String>,
+    pub retries: Option<u32>,
+    pub start_period: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub id: ServiceId,
+    pub name: String,
+    pub span: Span,
+    pub image: String,
+    pub command: Option<Command>,
+    pub entrypoint: Option<Command>,
+    pub environment: Vec<(String, String)>,
+    pub secrets: Vec<SecretId>,
+    pub mounts: Vec<Mount>,
+    pub ports: Vec<PublishedPort>,
+    pub replicas: u32,
+    pub deploy: Deploy,
+    pub healthcheck: Option<Healthcheck>,
+    pub attachments: Vec<Attachment>,
+    pub network_mode: NetworkMode,
+    pub network_mode_span: Span,
+    pub relays: Vec<Relay>,
+    pub user: Option<String>,
+    pub read_only: Option<bool>,
+    pub privileged: bool,
+    pub cap_add: Vec<String>,
+    pub cap_drop: Vec<String>,
+    pub security_opt: Vec<String>,
+    pub hostname: Option<String>,
+    pub dns: Vec<String>,
+    pub extra_hosts: Vec<(String, String)>,
+    pub depends_on: Vec<ServiceId>,
+    pub restart: Option<RestartPolicy>,
+    pub gpus: Option<String>,
+    pub working_dir: Option<String>,
+    pub labels: Vec<(String, String)>,
+    pub origin: Origin,
+}
+
+impl Service {
+    pub fn attachment(&self, network: NetworkId) -> Option<&Attachment> {
+        self.attachments.iter().find(|a| a.network == network)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Volume {
+    pub id: VolumeId,
+    pub name: String,
+    pub span: Span,
+    pub driver: Option<String>,
+    pub external: bool,
+    pub engine_name: Option<String>,
+    pub driver_opts: Vec<(String, String)>,
+    pub labels: Vec<(String, String)>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub enum SecretSource {
+    File(String),
+    Environment(String),
+    External,
+}
+
+#[derive(Debug, Clone)]
+pub struct Secret {
+    pub id: SecretId,
+    pub name: String,
+    pub span: Span,
+    pub source: SecretSource,
+    pub engine_name: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub id: TemplateId,
+    pub name: String,
+    pub span: Span,
+    pub instances: Vec<String>,
+}
+
+/// What a selector picks. Resolved against the topology; `text` is what the user wrote.
+#[derive(Debug, Clone)]
+pub struct Selector {
+    pub text: String,
+    pub span: Span,
+    pub target: SelectorTarget,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SelectorTarget {
+    /// Services by exact name or glob; the matches, in service order.
+    Services(Vec<ServiceId>),
+    /// The members of a network.
+    Network(NetworkId),
+    /// The members of every instance of a template.
+    Template(TemplateId),
+    Host,
+    External,
+    /// Every service.
+    All,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub verdict: Verdict,
+    pub from: Selector,
+    pub to: Selector,
+    pub ports: Vec<u16>,
+    pub scope: Option<Scope>,
+    pub reason: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct VolumePolicy {
+    pub volume: VolumeId,
+    pub span: Span,
+    pub writers: Vec<Selector>,
+    pub readers: Vec<Selector>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Whether the spec has a `policy` section; without one nothing is judged.
+    pub declared: bool,
+    pub default: Verdict,
+    pub default_span: Span,
+    pub rules: Vec<Rule>,
+    pub volumes: Vec<VolumePolicy>,
+}

@@ -1,0 +1,179 @@
+//! Template expansion: each instance stamps the template's networks, services and volumes,
+//! with `{id}` and `{index}` substituted in names and values, and attaches existing services
+//! into the instance's networks. Stamped objects keep the template's spans.
+
+use super::Cx;
+use crate::ir::{Origin, Template, TemplateId};
+use topoc_diag::{Code, Diagnostic};
+use topoc_spec::{
+    Attachments, Decode, Decoder, NetworkSpec, Node, ServiceSpec, Sp, TopologySpec, VolumeSpec, placeholders,
+    substitute, substitute_text,
+};
+
+/// A network, service or volume to declare, with where it came from.
+pub(crate) struct Decl<T> {
+    pub(crate) name: Sp<String>,
+    pub(crate) spec: T,
+    pub(crate) origin: Origin,
+}
+
+/// Existing services attached into a template instance's networks.
+pub(crate) struct AttachDecl {
+    pub(crate) service: Sp<String>,
+    pub(crate) attachments: Attachments,
+}
+
+/// Everything to declare, in a fixed order: the spec's own objects, then each template's
+/// instances in order. Ids follow this order, so output is deterministic.
+pub(crate) struct Expanded {
+    pub(crate) templates: Vec<Template>,
+    pub(crate) networks: Vec<Decl<NetworkSpec>>,
+    pub(crate) services: Vec<Decl<ServiceSpec>>,
+    pub(crate) volumes: Vec<Decl<VolumeSpec>>,
+    pub(crate) attach: Vec<AttachDecl>,
+}
+
+const PLACEHOLDERS: [&str; 2] = ["id", "index"];
+
+/// The most instances one template stamps (the performance target is 50,000).
+const MAX_INSTANCES: u32 = 1_000_000;
+
+pub(crate) fn expand(spec: &TopologySpec, cx: &mut Cx) -> Expanded {
+    let mut out = Expanded {
+        templates: Vec::new(),
+        networks: spec.networks.iter().map(|(k, v)| declared(k, v)).collect(),
+        services: spec.services.iter().map(|(k, v)| declared(k, v)).collect(),
+        volumes: spec.volumes.iter().map(|(k, v)| declared(k, v)).collect(),
+        attach: Vec::new(),
+    };
+    for (index, (name, template)) in spec.templates.iter().enumerate() {
+        let id = TemplateId(index as u32);
+        cx.check_key("template", name, name.span);
+        cx.template_ids.insert(name.value.clone(), id);
+        let instances = instances(name, template, cx);
+        check_placeholders(template, cx);
+        for (i, instance) in instances.iter().enumerate() {
+            let index_text = (i + 1).to_string();
+            let vars = [("id", instance.as_str()), ("index", index_text.as_str())];
+            let origin = Origin::Template { template: id, instance: i as u32 };
+            let stamp_name = |k: &Sp<String>| Sp::new(substitute_text(k, &vars), k.span);
+            for (k, raw) in template.networks.iter() {
+                if let Some(spec) = stamp::<NetworkSpec>(&raw.node, &vars, cx) {
+                    out.networks.push(Decl { name: stamp_name(k), spec, origin: origin.clone() });
+                }
+            }
+            for (k, raw) in template.services.iter() {
+                if let Some(spec) = stamp::<ServiceSpec>(&raw.node, &vars, cx) {
+                    out.services.push(Decl { name: stamp_name(k), spec, origin: origin.clone() });
+                }
+            }
+            for (k, raw) in template.volumes.iter() {
+                if let Some(spec) = stamp::<VolumeSpec>(&raw.node, &vars, cx) {
+                    out.volumes.push(Decl { name: stamp_name(k), spec, origin: origin.clone() });
+                }
+            }
+            for (k, raw) in template.attach.iter() {
+                if let Some(attachments) = stamp::<Attachments>(&raw.node, &vars, cx) {
+                    out.attach.push(AttachDecl { service: stamp_name(k), attachments });
+                }
+            }
+        }
+        out.templates.push(Template { id, name: name.value.clone(), span: name.span, instances });
+    }
+    out
+}
+
+fn declared<T: Clone>(name: &Sp<String>, spec: &T) -> Decl<T> {
+    Decl { name: name.clone(), spec: spec.clone(), origin: Origin::Declared }
+}
+
+fn stamp<T: Decode>(node: &Node, vars: &[(&str, &str)], cx: &mut Cx) -> Option<T> {
+    let mut decoder = Decoder::default();
+    let value = T::decode(&substitute(node, vars), &mut decoder);
+    cx.diags.extend(decoder.diags);
+    value
+}
+
+fn instances(name: &Sp<String>, template: &topoc_spec::TemplateSpec, cx: &mut Cx) -> Vec<String> {
+    let ids: Vec<String> = match (&template.count, template.instances.is_empty()) {
+        (Some(count), false) => {
+            cx.push(
+                Diagnostic::new(
+                    Code::ConflictingKeys,
+                    format!("template `{}` sets both `instances` and `count`", name.value),
+                )
+                .primary(count.span, "`count` here")
+                .secondary(template.instances[0].span, "`instances` here")
+                .help("keep one: `instances` for named ids, `count` for ids 1..N"),
+            );
+            return Vec::new();
+        }
+        (Some(count), true) if count.value > MAX_INSTANCES => {
+            cx.push(
+                Diagnostic::new(
+                    Code::ResourceLimit,
+                    format!(
+                        "template `{}` asks for {} instances; topoc stamps at most {MAX_INSTANCES}",
+                        name.value, count.value
+                    ),
+                )
+                .primary(count.span, "too many instances")
+                .help("split the template, or lower `count`"),
+            );
+            return Vec::new();
+        }
+        (Some(count), true) => (1..=count.value).map(|i| i.to_string()).collect(),
+        (None, _) => template.instances.iter().map(|s| s.value.clone()).collect(),
+    };
+    let mut seen = std::collections::HashMap::new();
+    for (i, id) in ids.iter().enumerate() {
+        let span = template.instances.get(i).map_or(name.span, |s| s.span);
+        if let Some(first) = seen.insert(id.clone(), span) {
+            cx.push(
+                Diagnostic::new(
+                    Code::NameCollision,
+                    format!("instance `{id}` appears twice in template `{}`", name.value),
+                )
+                .primary(span, "again here")
+                .secondary(first, "first here")
+                .help("each instance id must be unique"),
+            );
+        }
+        cx.check_key("instance id", id, span);
+    }
+    ids
+}
+
+fn check_placeholders(template: &topoc_spec::TemplateSpec, cx: &mut Cx) {
+    let mut found = Vec::new();
+    let keys = template.networks.iter().map(|(k, _)| k).chain(template.services.iter().map(|(k, _)| k));
+    for key in keys.chain(template.volumes.iter().map(|(k, _)| k)) {
+        placeholders(
+            &Node::new(topoc_spec::NodeKind::Scalar { text: key.value.clone(), quoted: true }, key.span),
+            &mut found,
+        );
+    }
+    for (_, raw) in template.networks.iter() {
+        placeholders(&raw.node, &mut found);
+    }
+    for (_, raw) in template.services.iter() {
+        placeholders(&raw.node, &mut found);
+    }
+    for (_, raw) in template.volumes.iter() {
+        placeholders(&raw.node, &mut found);
+    }
+    for (_, raw) in template.attach.iter() {
+        placeholders(&raw.node, &mut found);
+    }
+    for (word, span) in found {
+        if !PLACEHOLDERS.contains(&word.as_str()) {
+            let mut d = Diagnostic::new(Code::UnknownPlaceholder, format!("unknown placeholder `{{{word}}}`"))
+                .primary(span, "templates substitute only `{id}` and `{index}`");
+            d = match topoc_diag::did_you_mean(&word, PLACEHOLDERS) {
+                Some(s) => d.help(format!("did you mean `{{{s}}}`?")),
+                None => d.help("use `{id}` (the instance id) or `{index}` (its 1-based position)"),
+            };
+            cx.push(d);
+        }
+    }
+}

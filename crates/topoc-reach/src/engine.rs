@@ -1,0 +1,127 @@
+//! The engine profile: every fact of the model that depends on the Docker Engine version, in
+//! one place. Section numbers refer to docs/semantics.md (copied from the team's research on
+//! Docker networking, with the engine versions each fact was checked on).
+
+use std::fmt;
+
+/// A Docker Engine version, `major.minor.patch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EngineVersion(pub u32, pub u32, pub u32);
+
+impl fmt::Display for EngineVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.0, self.1, self.2)
+    }
+}
+
+/// What the model assumes about the engine the topology will run on, and whether it runs as
+/// a Swarm stack (overlay networks, routing mesh) or as a Compose project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EngineProfile {
+    pub version: EngineVersion,
+    pub swarm: bool,
+}
+
+/// The engine assumed when none is named: a current release.
+pub const DEFAULT_ENGINE: EngineVersion = EngineVersion(28, 2, 0);
+
+impl Default for EngineProfile {
+    fn default() -> Self {
+        EngineProfile { version: DEFAULT_ENGINE, swarm: false }
+    }
+}
+
+impl EngineProfile {
+    /// Parse `20.10`, `28.2.2`, `20.10.24+dfsg1` (Debian's suffix is ignored) or `current`.
+    pub fn parse(text: &str) -> Result<EngineProfile, String> {
+        let text = text.trim();
+        if text == "current" || text == "latest" {
+            return Ok(EngineProfile::default());
+        }
+        let core = text.trim_start_matches('v').split(['+', '-', '~']).next().unwrap_or_default();
+        let parts: Vec<&str> = core.split('.').collect();
+        let num = |i: usize| parts.get(i).map_or(Ok(0), |p| p.parse::<u32>());
+        match (parts.len(), num(0), num(1), num(2)) {
+            (1..=3, Ok(a), Ok(b), Ok(c)) => Ok(EngineProfile { version: EngineVersion(a, b, c), swarm: false }),
+            _ => Err(format!("`{text}` is not an engine version (write e.g. 20.10, 28.2.2 or current)")),
+        }
+    }
+
+    /// The same engine, deploying a Swarm stack (or not).
+    #[must_use]
+    pub fn with_swarm(self, swarm: bool) -> Self {
+        EngineProfile { swarm, ..self }
+    }
+
+    /// §4, §5: a stack's networks are overlays: `docker stack deploy` turns a defaulted
+    /// bridge network into an overlay.
+    pub fn effective_driver(&self, driver: topoc_model::Driver) -> topoc_model::Driver {
+        match driver {
+            topoc_model::Driver::Bridge if self.swarm => topoc_model::Driver::Overlay,
+            d => d,
+        }
+    }
+
+    /// §4: the routing mesh publishes ingress-mode ports on every node whatever networks the
+    /// service is on, and attaches the task to `ingress` + docker_gwbridge, which gives it
+    /// egress even when all its own networks are internal (observed on 20.10.24).
+    pub fn routing_mesh(&self) -> bool {
+        self.swarm
+    }
+
+    /// §3.4: Swarm binds published ports on every address; `host_ip` is not applied.
+    pub fn honours_host_ip(&self) -> bool {
+        !self.swarm
+    }
+
+    fn at_least(&self, a: u32, b: u32, c: u32) -> bool {
+        self.version >= EngineVersion(a, b, c)
+    }
+
+    /// §2.2: the host reaches containers on `internal` bridges through the bridge's address —
+    /// except on 25.0.0–25.0.3, where the bridge lost its address (moby#47356).
+    pub fn host_reaches_internal_bridges(&self) -> bool {
+        !self.at_least(25, 0, 0) || self.at_least(25, 0, 4)
+    }
+
+    /// §3.4: before 28.0, a port published on 127.0.0.1 was reachable from hosts on the same
+    /// L2 segment (moby#45610); 28.0 blocks it.
+    pub fn loopback_ports_reachable_from_lan(&self) -> bool {
+        !self.at_least(28, 0, 0)
+    }
+
+    /// §8.2: a MAC address per network attachment needs API 1.44 (engine 25.0); on 20.10.24
+    /// Compose refuses to create the container (observed by `topoc verify`).
+    pub fn per_network_mac(&self) -> bool {
+        self.at_least(25, 0, 0)
+    }
+
+    /// §1.3, §8.2: `gw_priority` needs API 1.48 (engine 28.0).
+    pub fn gateway_priority(&self) -> bool {
+        self.at_least(28, 0, 0)
+    }
+
+    /// §2.3, live observation on 20.10.24: a container only on internal networks cannot reach
+    /// ports published by containers of other networks (no route past its bridge). Unverified on
+    /// newer engines, so assumed for all until the live suite says otherwise.
+    pub fn internal_only_reaches_published_ports(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_versions() {
+        assert_eq!(EngineProfile::parse("20.10.24+dfsg1").map(|p| p.version), Ok(EngineVersion(20, 10, 24)));
+        assert_eq!(EngineProfile::parse("28.2").map(|p| p.version), Ok(EngineVersion(28, 2, 0)));
+        assert!(EngineProfile::parse("banana").is_err());
+        let e25 = EngineProfile::parse("25.0.2").expect("v");
+        assert!(!e25.host_reaches_internal_bridges());
+        assert!(EngineProfile::parse("25.0.4").expect("v").host_reaches_internal_bridges());
+        assert!(EngineProfile::parse("27.5").expect("v").loopback_ports_reachable_from_lan());
+        assert!(!EngineProfile::default().loopback_ports_reachable_from_lan());
+    }
+}

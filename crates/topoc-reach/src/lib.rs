@@ -1,0 +1,58 @@
+//! The reachability model: Docker's networking semantics as a graph over classes of services,
+//! the host and the outside world, and the policy checked against it.
+//!
+//! `analyze` builds the classes and the graph for an engine profile and returns every finding:
+//! policy violations with witness paths, over-broad grants, unused and unsatisfied rules,
+//! volume access, escape hatches, ineffective publications and broken relays.
+
+pub mod classes;
+pub mod describe;
+pub mod engine;
+pub mod graph;
+mod hygiene;
+pub mod matrix;
+pub mod policy;
+pub mod ports;
+pub mod select;
+
+pub use classes::{ClassId, Classes};
+pub use engine::{EngineProfile, EngineVersion};
+pub use graph::{Endpoint, Hop, Reach, Via};
+pub use ports::PortSet;
+
+use topoc_diag::Diagnostics;
+use topoc_model::Topology;
+
+/// The model of one topology on one engine.
+#[derive(Debug)]
+pub struct Analysis {
+    pub engine: EngineProfile,
+    pub classes: Classes,
+    pub reach: Reach,
+    pub findings: Diagnostics,
+}
+
+pub fn analyze(topo: &Topology, engine: EngineProfile) -> Analysis {
+    let classes = classes::build(topo);
+    let reach = graph::build(topo, &classes, &engine);
+    let mut findings = Diagnostics::new();
+    policy::check(topo, &classes, &reach, &mut findings);
+    hygiene::check(topo, &classes, &reach, &engine, &mut findings);
+    findings.sort();
+    Analysis { engine, classes, reach, findings }
+}
+
+impl Analysis {
+    /// The endpoint a name denotes: `host`, `external`, or a service's class.
+    pub fn endpoint(&self, topo: &Topology, name: &str) -> Option<Endpoint> {
+        match name {
+            "host" => Some(Endpoint::Host),
+            "external" => Some(Endpoint::External),
+            _ => topo
+                .services
+                .iter()
+                .find(|s| s.name == name)
+                .map(|s| Endpoint::Class(self.classes.of_service[s.id.index()])),
+        }
+    }
+}

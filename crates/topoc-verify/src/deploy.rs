@@ -1,0 +1,267 @@
+//! The deployment under test: the topology with every image replaced by the probe, deployed
+//! with Docker Compose under a unique project name, and what the engine made of it.
+
+use crate::exec;
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+use topoc_model::{Command, Deploy, Driver, MountSource, NetworkMode, SelectorTarget, Topology};
+
+/// The port every probe container listens on for "any port" reachability.
+pub(crate) const PROBE_PORT: u16 = 7000;
+
+/// Rewrite a topology for verification: probe images listening on every port that matters,
+/// relays as real forwarders, nothing that needs files or devices from the host, networks
+/// renamed and re-parented so nothing touches the machine's real networks.
+pub(crate) fn probe_topology(
+    topo: &Topology,
+    project: &str,
+    image: &str,
+    parents: &BTreeMap<String, String>,
+    swarm: bool,
+) -> Topology {
+    let mut t = topo.clone();
+    if swarm {
+        // What a stack cannot carry (docs/targets.md) changes no path between tasks: drop it.
+        for s in &mut t.services {
+            for a in &mut s.attachments {
+                a.addresses.clear();
+                a.ip6 = None;
+                a.mac = None;
+                a.gw_priority = None;
+            }
+            for p in &mut s.ports {
+                p.host_ip = None;
+            }
+        }
+        for n in &mut t.networks {
+            n.gateway = None;
+            n.gateway6 = None;
+            n.ip_range = None;
+            n.subnet6 = None;
+        }
+    }
+    t.name = project.to_owned();
+    for n in &mut t.networks {
+        if let Some(name) = &n.engine_name {
+            n.engine_name = Some(format!("{name}-{project}"));
+        }
+        if let Some(parent) = &n.parent {
+            n.parent = parents.get(parent).cloned();
+        }
+        if n.external && n.engine_name.is_none() {
+            n.engine_name = Some(format!("{}-{project}", n.name));
+        }
+    }
+    let names: Vec<String> = topo.services.iter().map(|s| s.name.clone()).collect();
+    // Relay targets must listen on the ports relays forward to.
+    let mut relay_ports: BTreeMap<String, Vec<u16>> = BTreeMap::new();
+    for s in &topo.services {
+        for r in &s.relays {
+            for target in relay_targets(topo, &r.to, &names) {
+                relay_ports.entry(target).or_default().extend(r.ports.iter().copied());
+            }
+        }
+    }
+    for s in &mut t.services {
+        let mut args = vec!["serve".to_owned(), "--listen".to_owned(), PROBE_PORT.to_string()];
+        let extra = compose_names(s).into_iter().flat_map(|n| relay_ports.get(&n).cloned().unwrap_or_default());
+        for port in s.ports.iter().map(|p| p.target).chain(extra).collect::<std::collections::BTreeSet<u16>>() {
+            args.push("--listen".into());
+            args.push(port.to_string());
+        }
+        for r in &s.relays {
+            let targets = relay_targets(topo, &r.to, &names);
+            let ports: Vec<u16> = if r.ports.is_empty() { vec![PROBE_PORT] } else { r.ports.clone() };
+            let allowed: Vec<String> =
+                targets.iter().flat_map(|name| ports.iter().map(move |p| format!("{name}:{p}"))).collect();
+            for listen in r.listen.map(|l| vec![l]).unwrap_or_else(|| ports.clone()) {
+                args.push("--listen".into());
+                args.push(format!("{listen}={}", allowed.join(",")));
+            }
+        }
+        if matches!(s.network_mode, NetworkMode::Service(_)) {
+            // The owner of the namespace already listens on these ports.
+            args = vec!["serve".to_owned()];
+        }
+        s.image = image.to_owned();
+        s.command = Some(Command::Exec(args));
+        s.entrypoint = None;
+        s.environment.clear();
+        if swarm {
+            s.environment.push((crate::agent::TASKS_ENV.to_owned(), "1".to_owned()));
+        }
+        s.healthcheck = None;
+        s.mounts.retain(|m| matches!(m.source, MountSource::Volume(_)));
+        s.secrets.clear();
+        s.user = None;
+        s.read_only = None;
+        s.privileged = false;
+        s.cap_add.clear();
+        s.cap_drop.clear();
+        s.security_opt.clear();
+        s.dns.clear();
+        s.extra_hosts.clear();
+        s.depends_on.clear();
+        s.restart = None;
+        s.gpus = None;
+        s.working_dir = None;
+        s.deploy = Deploy::default();
+        // A host-mode probe would listen on the machine itself: not deployed, not verified.
+        if matches!(s.network_mode, NetworkMode::Host) {
+            s.network_mode = NetworkMode::None;
+            s.ports.clear();
+        }
+    }
+    t.secrets.clear();
+    // Volumes carry no traffic: make them plain project volumes, removed with the project.
+    for v in &mut t.volumes {
+        v.external = false;
+        v.engine_name = None;
+        v.driver = None;
+        v.driver_opts.clear();
+    }
+    t
+}
+
+/// DNS names a relay forwards to: the services its selector picks (`external` is the
+/// stand-in internet, by address).
+fn relay_targets(topo: &Topology, to: &topoc_model::Selector, names: &[String]) -> Vec<String> {
+    let services: Vec<&topoc_model::Service> = match &to.target {
+        SelectorTarget::Services(ids) => ids.iter().map(|id| topo.service(*id)).collect(),
+        SelectorTarget::Network(n) => topo.services.iter().filter(|s| s.attachment(*n).is_some()).collect(),
+        SelectorTarget::Template(t) => topo
+            .services
+            .iter()
+            .filter(|s| matches!(s.origin, topoc_model::Origin::Template { template, .. } if template == *t))
+            .collect(),
+        SelectorTarget::All => topo.services.iter().collect(),
+        SelectorTarget::External => return vec![crate::host::INET_NS.to_string()],
+        SelectorTarget::Host => Vec::new(),
+    };
+    let _ = names;
+    services.into_iter().flat_map(compose_names).collect()
+}
+
+/// The Compose service names a service becomes (replicas with their own addresses expand).
+pub(crate) fn compose_names(s: &topoc_model::Service) -> Vec<String> {
+    if s.attachments.iter().any(|a| a.addresses.len() > 1) {
+        (1..=s.replicas).map(|i| format!("{}-{i}", s.name)).collect()
+    } else {
+        vec![s.name.clone()]
+    }
+}
+
+/// The engine name Compose gives a network.
+pub(crate) fn engine_network_name(project: &str, n: &topoc_model::Network) -> String {
+    n.engine_name.clone().unwrap_or_else(|| format!("{project}_{}", n.name))
+}
+
+/// Networks declared external must exist before `up`: create them as the spec describes.
+/// A stack can only use swarm-scoped external networks: bridges become attachable overlays,
+/// LAN networks get `--scope swarm`.
+pub(crate) fn create_external(t: &Topology, swarm: bool, setup: &mut crate::host::HostSetup) -> Result<(), String> {
+    for n in t.networks.iter().filter(|n| n.external) {
+        let name = n.engine_name.clone().unwrap_or_else(|| n.name.clone());
+        let driver = if swarm && n.driver == Driver::Bridge { Driver::Overlay } else { n.driver };
+        let mut args = vec!["network".to_owned(), "create".into(), "--driver".into(), driver.as_str().into()];
+        if swarm {
+            args.push("--attachable".into());
+            if driver != Driver::Overlay {
+                args.extend(["--scope".into(), "swarm".into()]);
+            }
+        }
+        if let Some(s) = &n.subnet {
+            args.extend(["--subnet".into(), s.net.to_string()]);
+        }
+        if !n.egress {
+            args.push("--internal".into());
+        }
+        if let (Some(parent), Driver::Macvlan | Driver::Ipvlan) = (&n.parent, n.driver) {
+            args.extend(["--opt".into(), format!("parent={parent}")]);
+        }
+        args.push(name.clone());
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        exec::check("docker", &refs, Duration::from_secs(30))?;
+        setup.networks.push(name);
+    }
+    Ok(())
+}
+
+/// One deployed container: its Compose service and its address and gateway on each network.
+#[derive(Debug, Clone)]
+pub(crate) struct Container {
+    pub(crate) id: String,
+    pub(crate) service: String,
+    pub(crate) networks: BTreeMap<String, (IpAddr, Option<IpAddr>)>,
+}
+
+/// The project's containers once all are running (bounded wait).
+pub(crate) fn running_containers(
+    project: &str,
+    swarm: bool,
+    expected: usize,
+    timeout: Duration,
+) -> Result<Vec<Container>, String> {
+    let deadline = Instant::now() + timeout;
+    let label = if swarm {
+        format!("label=com.docker.stack.namespace={project}")
+    } else {
+        format!("label=com.docker.compose.project={project}")
+    };
+    loop {
+        let ids = exec::check("docker", &["ps", "-q", "--no-trunc", "--filter", &label], Duration::from_secs(30))?;
+        let ids: Vec<&str> = ids.lines().filter(|l| !l.is_empty()).collect();
+        if ids.len() >= expected {
+            let mut args = vec!["inspect"];
+            args.extend(ids.iter().copied());
+            let json = exec::check("docker", &args, Duration::from_secs(30))?;
+            return parse_inspect(&json, project);
+        }
+        if Instant::now() >= deadline {
+            let states = exec::run(
+                "docker",
+                &["ps", "-a", "--filter", &label, "--format", "{{.Names}} {{.Status}}"],
+                None,
+                Duration::from_secs(30),
+            )
+            .map(|o| o.stdout)
+            .unwrap_or_default();
+            return Err(format!(
+                "only {} of {expected} containers are running after {}s:\n{states}",
+                ids.len(),
+                timeout.as_secs()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+fn parse_inspect(json: &str, project: &str) -> Result<Vec<Container>, String> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("docker inspect: {e}"))?;
+    let mut out = Vec::new();
+    for c in value.as_array().into_iter().flatten() {
+        let labels = &c["Config"]["Labels"];
+        let service = match labels["com.docker.compose.service"].as_str() {
+            Some(s) => s.to_owned(),
+            // Swarm tasks: `<stack>_<service>`.
+            None => labels["com.docker.swarm.service.name"]
+                .as_str()
+                .map(|s| s.strip_prefix(&format!("{project}_")).unwrap_or(s).to_owned())
+                .unwrap_or_default(),
+        };
+        let mut networks = BTreeMap::new();
+        if let Some(nets) = c["NetworkSettings"]["Networks"].as_object() {
+            for (name, n) in nets {
+                let ip = n["IPAddress"].as_str().and_then(|s| s.parse().ok());
+                let gw = n["Gateway"].as_str().and_then(|s| s.parse().ok());
+                if let Some(ip) = ip {
+                    networks.insert(name.clone(), (ip, gw));
+                }
+            }
+        }
+        out.push(Container { id: c["Id"].as_str().unwrap_or_default().to_owned(), service, networks });
+    }
+    out.sort_by(|a, b| a.service.cmp(&b.service));
+    Ok(out)
+}

@@ -1,0 +1,117 @@
+//! `topoc verify`: prove the model on a real Docker engine.
+//!
+//! The topology is deployed with every image replaced by a probe (this topoc binary, imported
+//! as an image), relays turned into real forwarders, under a unique project name. Probes then
+//! try every way the model knows — same network, other networks, published ports, relays,
+//! egress to a stand-in internet, ingress from it, host to container, container to host, LAN
+//! to macvlan — and each observation is compared with the model's expectation. Everything is
+//! torn down afterwards, also on failure and on Ctrl-C. Probes only ever target containers and
+//! namespaces the run created; every host-originated probe is checked against the routing
+//! table first, and topology subnets the host does not route locally are blackholed.
+
+pub mod agent;
+mod deploy;
+mod exec;
+mod host;
+mod image;
+pub mod probe;
+mod run;
+
+use serde::Serialize;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use topoc_model::Topology;
+use topoc_reach::Analysis;
+
+pub use probe::{Kind, Probe};
+
+/// How to run.
+pub struct Options {
+    /// The Compose v2 command: program and leading arguments (`docker compose` or a binary).
+    pub compose: Vec<String>,
+    pub probe_timeout_ms: u64,
+    /// The whole run's bound.
+    pub deadline: Duration,
+    pub progress: Box<dyn Fn(&str) + Send + Sync>,
+    /// Also write the probe deployment's compose file here (to inspect what verify deploys).
+    pub dump_compose: Option<std::path::PathBuf>,
+    /// Deploy as a Swarm stack (`docker stack deploy`) instead of a Compose project.
+    pub swarm: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// The engine's own version string.
+    pub engine: String,
+    /// The engine profile the expectations were computed with.
+    pub engine_profile: String,
+    pub project: String,
+    pub target: String,
+    pub probes: Vec<Probe>,
+    /// What verify could not deploy or test, and why.
+    pub skipped: Vec<String>,
+    pub teardown_problems: Vec<String>,
+    pub seconds: f64,
+}
+
+impl Report {
+    pub fn mismatches(&self) -> impl Iterator<Item = &Probe> {
+        self.probes.iter().filter(|p| p.mismatch())
+    }
+}
+
+/// This process's binary, by a path that stays valid even if the file is replaced meanwhile
+/// (a rebuild during a run): the probe image and the listeners are this binary.
+pub(crate) fn own_exe() -> std::path::PathBuf {
+    let proc_path = std::path::PathBuf::from(format!("/proc/{}/exe", std::process::id()));
+    if proc_path.exists() { proc_path } else { std::env::current_exe().unwrap_or(proc_path) }
+}
+
+/// The server version of the reachable engine.
+pub fn engine_version() -> Result<String, String> {
+    exec::check("docker", &["version", "--format", "{{.Server.Version}}"], Duration::from_secs(20))
+        .map(|s| s.trim().to_owned())
+}
+
+/// Deploy, probe, compare, tear down. The analysis must come from the engine's own profile.
+pub fn verify(topo: &Topology, analysis: &Analysis, opts: &Options) -> Result<Report, String> {
+    // Verifies on one machine share the engine, the swarm and 198.18.0.1: one at a time.
+    let lock_path = std::env::temp_dir().join("topoc-verify.lock");
+    let machine_lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
+    if machine_lock.try_lock().is_err() {
+        (opts.progress)("waiting for another verify on this machine to finish");
+        machine_lock.lock().map_err(|e| format!("cannot lock {}: {e}", lock_path.display()))?;
+    }
+    let cleanup = Arc::new(Mutex::new(run::Cleanup::default()));
+    let for_signal = Arc::clone(&cleanup);
+    // Ctrl-C (or SIGTERM): tear down, then leave with the conventional code.
+    let _ = ctrlc::set_handler(move || {
+        if let Ok(mut c) = for_signal.lock() {
+            c.run();
+        }
+        std::process::exit(130);
+    });
+    // Teardown runs even if the run panics: the panic is caught, the host is cleaned, and the
+    // panic becomes an error.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run::verify(topo, analysis, opts, &cleanup)))
+        .unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()));
+            Err(format!("internal error during verify: {}", what.unwrap_or_default()))
+        });
+    let problems = match cleanup.lock() {
+        Ok(mut c) => c.run(),
+        Err(poisoned) => poisoned.into_inner().run(),
+    };
+    result.map(|mut r| {
+        r.teardown_problems = problems;
+        r
+    })
+}
