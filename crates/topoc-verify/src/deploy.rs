@@ -227,8 +227,9 @@ pub(crate) fn running_containers(
             )
             .map(|o| o.stdout)
             .unwrap_or_default();
+            let tasks = if swarm { deploy_task_errors(project) } else { String::new() };
             return Err(format!(
-                "only {} of {expected} containers are running after {}s:\n{states}",
+                "only {} of {expected} containers are running after {}s:\n{states}{tasks}",
                 ids.len(),
                 timeout.as_secs()
             ));
@@ -264,4 +265,101 @@ fn parse_inspect(json: &str, project: &str) -> Result<Vec<Container>, String> {
     }
     out.sort_by(|a, b| a.service.cmp(&b.service));
     Ok(out)
+}
+
+/// Networks already on the engine whose subnets overlap the ones this run will create: Docker
+/// would refuse to create ours ("Pool overlaps with other one on this address space"), or, in
+/// a stack, leave the tasks that need them pending. Checked before anything is deployed, so
+/// the user learns which leftover to remove instead of reading a half-deployed failure.
+pub(crate) fn existing_overlaps(t: &Topology) -> Result<Vec<String>, String> {
+    let ids = exec::check("docker", &["network", "ls", "-q", "--no-trunc"], Duration::from_secs(20))?;
+    let ids: Vec<&str> = ids.lines().filter(|l| !l.is_empty()).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = vec!["network", "inspect"];
+    args.extend(ids.iter().copied());
+    let json = exec::check("docker", &args, Duration::from_secs(30))?;
+    let existing = parse_network_subnets(&json)?;
+    Ok(overlaps_with(t, &existing))
+}
+
+/// `(name, scope, subnet)` of each network in `docker network inspect` output.
+fn parse_network_subnets(json: &str) -> Result<Vec<(String, String, ipnet::IpNet)>, String> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("docker network inspect: {e}"))?;
+    let mut out = Vec::new();
+    for n in value.as_array().into_iter().flatten() {
+        let name = n["Name"].as_str().unwrap_or_default().to_owned();
+        let scope = n["Scope"].as_str().unwrap_or_default().to_owned();
+        for c in n["IPAM"]["Config"].as_array().into_iter().flatten() {
+            if let Some(subnet) = c["Subnet"].as_str().and_then(|s| s.parse::<ipnet::IpNet>().ok()) {
+                out.push((name.clone(), scope.clone(), subnet));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn overlaps_with(t: &Topology, existing: &[(String, String, ipnet::IpNet)]) -> Vec<String> {
+    let mut found = Vec::new();
+    for n in &t.networks {
+        for ours in [&n.subnet, &n.subnet6].into_iter().flatten() {
+            for (name, scope, theirs) in existing {
+                if ours.net.contains(&theirs.network()) || theirs.contains(&ours.net.network()) {
+                    found.push(format!(
+                        "network `{}` ({}) overlaps the existing {scope} network `{name}` ({theirs})",
+                        n.name, ours.net
+                    ));
+                }
+            }
+        }
+    }
+    found
+}
+
+fn deploy_task_errors(project: &str) -> String {
+    let errors = stack_task_errors(project);
+    if errors.is_empty() { errors } else { format!("tasks not running:\n{errors}") }
+}
+
+/// Why a stack's tasks are not running, from `docker stack ps` (the task errors Swarm keeps).
+fn stack_task_errors(project: &str) -> String {
+    exec::run(
+        "docker",
+        &["stack", "ps", "--no-trunc", "--format", "{{.Name}} {{.CurrentState}} {{.Error}}", project],
+        None,
+        Duration::from_secs(30),
+    )
+    .map(|o| o.stdout.lines().filter(|l| !l.contains(" Running ")).map(|l| format!("  {l}\n")).collect::<String>())
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INSPECT: &str = r#"[
+      {"Name": "bridge", "Scope": "local", "IPAM": {"Config": [{"Subnet": "172.17.0.0/16", "Gateway": "172.17.0.1"}]}},
+      {"Name": "stale_monitoring", "Scope": "swarm", "IPAM": {"Config": [{"Subnet": "10.30.0.0/24"}]}},
+      {"Name": "host", "Scope": "local", "IPAM": {"Config": []}},
+      {"Name": "odd", "Scope": "local", "IPAM": {"Config": null}}
+    ]"#;
+
+    #[test]
+    fn inspect_output_yields_every_subnet() {
+        let subnets = parse_network_subnets(INSPECT).expect("parses");
+        let names: Vec<&str> = subnets.iter().map(|(n, _, _)| n.as_str()).collect();
+        assert_eq!(names, ["bridge", "stale_monitoring"]);
+    }
+
+    #[test]
+    fn a_leftover_network_with_our_subnet_is_named() {
+        let spec = "topology: t\nnetworks:\n  monitoring: { subnet: 10.30.0.0/25 }\n  other: { subnet: 10.31.0.0/24 }\nservices:\n  a: { image: x, networks: [monitoring, other] }\n";
+        let spec = topoc_spec::load(spec, topoc_spec::Format::Yaml, topoc_diag::FileId(0)).expect("spec loads");
+        let topo = topoc_model::resolve(&spec, &topoc_model::Lock::default()).topology.expect("resolves");
+        let existing = parse_network_subnets(INSPECT).expect("parses");
+        let found = overlaps_with(&topo, &existing);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("`monitoring`") && found[0].contains("stale_monitoring"), "{found:?}");
+    }
 }

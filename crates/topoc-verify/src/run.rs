@@ -67,6 +67,16 @@ impl Cleanup {
                     std::thread::sleep(Duration::from_millis(500));
                 }
             }
+            // Networks that outlived the wait are removed by name: left to `swarm leave`, a
+            // swarm-scoped network can linger on the engine with its subnet still taken.
+            let left = exec::run("docker", &["network", "ls", "-q", "--filter", &label], None, Duration::from_secs(20))
+                .map(|o| o.stdout)
+                .unwrap_or_default();
+            for id in left.lines().filter(|l| !l.is_empty()) {
+                if let Err(e) = exec::check("docker", &["network", "rm", id], Duration::from_secs(30)) {
+                    problems.push(format!("stack network {id} could not be removed: {e}"));
+                }
+            }
             let _ = std::fs::remove_file(&file);
         }
         problems.extend(self.setup.teardown());
@@ -193,6 +203,14 @@ pub(crate) fn verify(
                 .map_err(|e| format!("cannot initialise a swarm: {e}"))?;
             lock(cleanup)?.leave_swarm = true;
         }
+    }
+    let overlaps = deploy::existing_overlaps(&t)?;
+    if !overlaps.is_empty() {
+        return Err(format!(
+            "the engine already has networks in this topology's address space, so the deployment would fail:\n  {}\n\
+             remove them (`docker network rm NAME`; a swarm-scoped leftover may need `docker swarm init` first) or move the spec's subnets",
+            overlaps.join("\n  ")
+        ));
     }
     deploy::create_external(&t, opts.swarm, &mut lock(cleanup)?.setup)?;
     let provenance = topoc_emit::Provenance { spec_name: "verify".into(), spec_sha256: String::new() };
