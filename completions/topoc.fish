@@ -1,0 +1,194 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_topoc_global_optspecs
+    string join \n color= h/help V/version
+end
+
+function __fish_topoc_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_topoc_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_topoc_using_subcommand
+    set -l cmd (__fish_topoc_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c topoc -n "__fish_topoc_needs_command" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c topoc -n "__fish_topoc_needs_command" -s h -l help -d 'Print help'
+complete -c topoc -n "__fish_topoc_needs_command" -s V -l version -d 'Print version'
+complete -c topoc -n "__fish_topoc_needs_command" -f -a "check" -d 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on errors'
+complete -c topoc -n "__fish_topoc_needs_command" -f -a "build" -d 'Compile a spec into a deploy artifact'
+complete -c topoc -n "__fish_topoc_needs_command" -f -a "matrix" -d 'Print the effective reachability matrix, marking where it differs from the policy'
+complete -c topoc -n "__fish_topoc_needs_command" -f -a "explain" -d 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it'
+complete -c topoc -n "__fish_topoc_needs_command" -f -a "graph" -d 'Draw the topology: networks, members and addresses, published ports, relays'
+complete -c topoc -n "__fish_topoc_needs_command" -f -a "verify" -d 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch'
+complete -c topoc -n "__fish_topoc_needs_command" -f -a "schema" -d 'Print the JSON Schema of the spec language'
+complete -c topoc -n "__fish_topoc_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c topoc -n "__fish_topoc_using_subcommand check" -l format -d 'Format of findings' -r -f -a "human\t''
+json\t''
+sarif\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand check" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand check" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand check" -l target -d 'The deploy target: its capability check reports what it would ignore or refuse' -r -f -a "compose\t'`compose.yaml` for Docker Compose v2'
+swarm\t'A stack file for `docker stack deploy`'"
+complete -c topoc -n "__fish_topoc_using_subcommand check" -l allow-drop -d 'Accept losing a feature the target cannot carry (repeat, or separate with commas): its finding becomes a warning and the artifact leaves it out (docs/targets.md)' -r -f -a "bridge-network\t''
+overlay-network\t''
+local-network\t''
+icc\t''
+gateway\t''
+ip-range\t''
+ipv6\t''
+static-address\t''
+mac\t''
+gw-priority\t''
+host-ip\t''
+secret-environment\t''
+external-secret\t''
+host-network\t''
+no-network\t''
+shared-namespace\t''
+privileged\t''
+security-opt\t''
+gpus\t''
+depends-on\t''
+restart\t''
+endpoint-mode\t''
+placement\t''
+update-config\t''
+deploy-labels\t''
+cpu-reservation\t''
+dnsrr-ingress\t''
+global-replicas\t''
+ingress-egress\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand check" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand check" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+complete -c topoc -n "__fish_topoc_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c topoc -n "__fish_topoc_using_subcommand build" -l format -d 'Format of findings' -r -f -a "human\t''
+json\t''
+sarif\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand build" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand build" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand build" -l target -d 'The deploy target: its capability check reports what it would ignore or refuse' -r -f -a "compose\t'`compose.yaml` for Docker Compose v2'
+swarm\t'A stack file for `docker stack deploy`'"
+complete -c topoc -n "__fish_topoc_using_subcommand build" -l allow-drop -d 'Accept losing a feature the target cannot carry (repeat, or separate with commas): its finding becomes a warning and the artifact leaves it out (docs/targets.md)' -r -f -a "bridge-network\t''
+overlay-network\t''
+local-network\t''
+icc\t''
+gateway\t''
+ip-range\t''
+ipv6\t''
+static-address\t''
+mac\t''
+gw-priority\t''
+host-ip\t''
+secret-environment\t''
+external-secret\t''
+host-network\t''
+no-network\t''
+shared-namespace\t''
+privileged\t''
+security-opt\t''
+gpus\t''
+depends-on\t''
+restart\t''
+endpoint-mode\t''
+placement\t''
+update-config\t''
+deploy-labels\t''
+cpu-reservation\t''
+dnsrr-ingress\t''
+global-replicas\t''
+ingress-egress\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand build" -s o -l out -d 'Write here (atomically) instead of stdout. Nothing is written when the spec has errors' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand build" -l templates -d 'Directory of templates overriding the built-in ones (same names: `compose.yaml.j2`, `stack.yaml.j2`)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand build" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand build" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+complete -c topoc -n "__fish_topoc_using_subcommand build" -l force -d 'Overwrite `--out` even if it is not a file topoc generated'
+complete -c topoc -n "__fish_topoc_using_subcommand build" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l format -d 'Format of findings' -r -f -a "human\t''
+json\t''
+sarif\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l level -d 'Rows and columns: services, classes of identical services, networks, or templates (declared services plus one row per template). Default: services up to 60, else templates when the spec has any, else classes' -r -f -a "services\t''
+classes\t''
+networks\t''
+templates\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -s o -l output -d 'Output format' -r -f -a "table\t''
+markdown\t''
+json\t''
+csv\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -s h -l help -d 'Print help'
+complete -c topoc -n "__fish_topoc_using_subcommand explain" -l format -d 'Format of findings' -r -f -a "human\t''
+json\t''
+sarif\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand explain" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand explain" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand explain" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand explain" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+complete -c topoc -n "__fish_topoc_using_subcommand explain" -s h -l help -d 'Print help'
+complete -c topoc -n "__fish_topoc_using_subcommand graph" -l format -d 'Format of findings' -r -f -a "human\t''
+json\t''
+sarif\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand graph" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand graph" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand graph" -s o -l output -d 'Picture format' -r -f -a "dot\t''
+mermaid\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand graph" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand graph" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+complete -c topoc -n "__fish_topoc_using_subcommand graph" -s h -l help -d 'Print help'
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l format -d 'Format of findings' -r -f -a "human\t''
+json\t''
+sarif\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l target -d 'Deployment to verify' -r -f -a "compose\t''
+swarm\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -s o -l output -d 'Report format' -r -f -a "table\t''
+json\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l probe-timeout-ms -d 'Per-probe timeout, in milliseconds' -r
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l deadline -d 'Bound on the whole run, in seconds' -r
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l dump-compose -d 'Also write the compose file of the probe deployment here' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l all -d 'Print every probe, not only mismatches'
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -s h -l help -d 'Print help'
+complete -c topoc -n "__fish_topoc_using_subcommand schema" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand schema" -s h -l help -d 'Print help'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "check" -d 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on errors'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "build" -d 'Compile a spec into a deploy artifact'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "matrix" -d 'Print the effective reachability matrix, marking where it differs from the policy'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "explain" -d 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "graph" -d 'Draw the topology: networks, members and addresses, published ports, relays'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "verify" -d 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "schema" -d 'Print the JSON Schema of the spec language'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
