@@ -140,6 +140,65 @@ codes! {
     /// A name Swarm rejects: a stack-prefixed service, network or secret name with a dot, a
     /// trailing `-` or `_`, or too long.
     SwarmName = "swarm-name", Error;
+    /// A `lints` entry that names no lint or lint group.
+    UnknownLint = "unknown-lint", Error;
+    /// A service runs `privileged`: every device and every capability of the host.
+    Privileged = "privileged", Warning;
+    /// `cap_add` grants a capability that reaches the host kernel, its devices or other processes.
+    DangerousCapability = "dangerous-capability", Warning;
+    /// A `security_opt` turns off the seccomp or AppArmor profile, or SELinux labelling.
+    SecurityProfileDisabled = "security-profile-disabled", Warning;
+    /// The service runs as root (`user: root`, `0`, `0:0`) explicitly.
+    RootUser = "root-user", Note;
+    /// An image without a tag, or with a moving tag (`latest`, `stable`, ...): each pull may run
+    /// different code.
+    ImageUnpinned = "image-unpinned", Warning;
+    /// A published port without a host address: Docker binds it on every interface of the host.
+    PortAllInterfaces = "port-all-interfaces", Warning;
+    /// The same host port, protocol and address are published twice: the second container
+    /// fails to start.
+    DuplicatePublishedPort = "duplicate-published-port", Error;
+    /// A bind mount of a sensitive host path (`/etc`, `/proc`, `/sys`, `/dev`, `/root`, ...).
+    SensitiveMount = "sensitive-mount", Warning;
+    /// A root-equivalent host path (`/`, `/etc`, `/root`, `/var/lib/docker`, ...) mounted
+    /// writable: the container can take over the host.
+    RootEquivalentMount = "root-equivalent-mount", Warning;
+    /// A credential-shaped environment variable (`*_PASSWORD`, `*_TOKEN`, `*_SECRET`, ...) with a
+    /// literal value in the spec.
+    SecretInEnvironment = "secret-in-environment", Warning;
+    /// An environment value holds a connection string with a password (`postgres://u:pw@db/x`).
+    CredentialInUrl = "credential-in-url", Warning;
+    /// A static address inside the network's `ip_range`, where Docker also hands out dynamic
+    /// addresses.
+    StaticInDynamicRange = "static-in-dynamic-range", Warning;
+    /// A network without a subnet: Docker picks one from its default pools when the network is
+    /// created, differently on each host and in each creation order.
+    SubnetUnpinned = "subnet-unpinned", Warning;
+    /// A subnet inside Docker's default address pools (172.17.0.0/16–172.31.255.255,
+    /// 192.168.0.0/16) or the Swarm ingress network (10.0.0.0/24).
+    DockerPoolOverlap = "docker-pool-overlap", Warning;
+    /// An overlay network without `encrypted: true` carries traffic the policy isolates.
+    UnencryptedOverlay = "unencrypted-overlay", Warning;
+    /// No `no-new-privileges:true` in `security_opt`: setuid binaries can gain privileges
+    /// (`hardening` group).
+    NoNewPrivileges = "no-new-privileges", Note;
+    /// No `cap_drop: [ALL]`: the service keeps Docker's default capabilities (`hardening` group).
+    CapabilitiesUnrestricted = "capabilities-unrestricted", Note;
+    /// The root filesystem is writable (`read_only` is not true) (`hardening` group).
+    WritableRootFs = "writable-root-fs", Note;
+    /// The service has no `healthcheck` (`hardening` group).
+    HealthcheckMissing = "healthcheck-missing", Note;
+    /// No memory limit under `deploy.limits` (`hardening` group).
+    MemoryUnlimited = "memory-unlimited", Note;
+    /// No CPU limit under `deploy.limits` (`hardening` group).
+    CpuUnlimited = "cpu-unlimited", Note;
+    /// An image referenced by tag without a `@sha256:` digest (`hardening` group).
+    ImageNoDigest = "image-no-digest", Note;
+    /// A host port below 1024 is published (`hardening` group).
+    PrivilegedPort = "privileged-port", Note;
+    /// A volume mounted by several services that the volume policy does not govern
+    /// (`hardening` group).
+    SharedVolume = "shared-volume", Note;
 }
 
 impl Serialize for Code {

@@ -5,7 +5,7 @@ use ipnet::IpNet;
 use std::net::IpAddr;
 use topoc_diag::Span;
 pub use topoc_spec::{
-    Access, Command, DeployMode, Driver, EndpointMode, PortMode, Protocol, RestartPolicy, Scope, Verdict,
+    Access, Command, DeployMode, Driver, EndpointMode, LintLevel, PortMode, Protocol, RestartPolicy, Scope, Verdict,
 };
 
 macro_rules! id_type {
@@ -39,6 +39,17 @@ pub struct Topology {
     pub secrets: Vec<Secret>,
     pub templates: Vec<Template>,
     pub policy: Policy,
+    /// The spec's `lints` entries, as written (validated by the linter).
+    pub lints: Vec<LintSetting>,
+}
+
+/// One `lints` entry: a code or group name and its level.
+#[derive(Debug, Clone)]
+pub struct LintSetting {
+    pub name: String,
+    pub name_span: Span,
+    pub level: LintLevel,
+    pub span: Span,
 }
 
 impl Topology {
@@ -253,6 +264,28 @@ pub struct Service {
     pub working_dir: Option<String>,
     pub labels: Vec<(String, String)>,
     pub origin: Origin,
+    /// Where the settings the linter judges are written.
+    pub spans: ServiceSpans,
+}
+
+/// Spans of a service's settings, for findings that point at them. A setting the spec leaves
+/// out has no span (`None`, or an empty list); findings then point at the service's name.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceSpans {
+    pub image: Option<Span>,
+    pub user: Option<Span>,
+    pub read_only: Option<Span>,
+    pub privileged: Option<Span>,
+    /// One per `cap_add` entry, in order.
+    pub cap_add: Vec<Span>,
+    /// One per `cap_drop` entry, in order.
+    pub cap_drop: Vec<Span>,
+    /// One per `security_opt` entry, in order.
+    pub security_opt: Vec<Span>,
+    /// One (key, value) pair per `environment` entry, in order.
+    pub environment: Vec<(Span, Span)>,
+    pub restart: Option<Span>,
+    pub deploy_limits: Option<Span>,
 }
 
 impl Service {

@@ -3,13 +3,15 @@
 //!
 //! `analyze` builds the classes and the graph for an engine profile and returns every finding:
 //! policy violations with witness paths, over-broad grants, unused and unsatisfied rules,
-//! volume access, escape hatches, ineffective publications and broken relays.
+//! volume access, escape hatches, ineffective publications and broken relays, and the
+//! security and hygiene lints (`lints`), filtered and graded by the spec's `lints` section.
 
 pub mod classes;
 pub mod describe;
 pub mod engine;
 pub mod graph;
 mod hygiene;
+pub mod lints;
 pub mod matrix;
 pub mod policy;
 pub mod ports;
@@ -38,6 +40,8 @@ pub fn analyze(topo: &Topology, engine: EngineProfile) -> Analysis {
     let mut findings = Diagnostics::new();
     policy::check(topo, &classes, &reach, &mut findings);
     hygiene::check(topo, &classes, &reach, &engine, &mut findings);
+    lints::check(topo, &engine, &mut findings);
+    let mut findings = lints::configure(topo, findings);
     findings.sort();
     Analysis { engine, classes, reach, findings }
 }

@@ -161,9 +161,15 @@ fn every_rule_of_the_model() {
     assert!(failures.is_empty(), "model disagrees with its rules:\n{}", failures.join("\n"));
 }
 
+/// The codes of the model's findings. The lints' own codes (`topoc_reach::lints`, tested in
+/// tests/lints.rs) are left out: these specs are sketches, without subnets or image tags.
 fn codes(spec: &str) -> Vec<Code> {
     let (_, a) = model(spec, "current");
-    a.findings.iter().map(|d| d.code).collect()
+    a.findings.iter().map(|d| d.code).filter(|c| !lint_only(*c)).collect()
+}
+
+fn lint_only(code: Code) -> bool {
+    topoc_reach::lints::group(code).is_some() && !matches!(code, Code::DockerSocket | Code::EscapeHatch)
 }
 
 #[test]
@@ -244,7 +250,8 @@ fn twenty_thousand_services_are_checked_by_class() {
     let (t, a) = model(spec, "current");
     assert_eq!(t.services.len(), 20_001);
     assert!(a.classes.classes.len() <= 5_001, "{} classes", a.classes.classes.len());
-    assert!(a.findings.is_empty(), "{:#?}", a.findings.iter().take(3).collect::<Vec<_>>());
+    let model_findings: Vec<_> = a.findings.iter().filter(|d| !lint_only(d.code)).collect();
+    assert!(model_findings.is_empty(), "{:#?}", model_findings.iter().take(3).collect::<Vec<_>>());
     let m = topoc_reach::matrix::compute(&t, &a, topoc_reach::matrix::Level::Templates);
     assert_eq!(m.labels, vec!["core", "template:t", "host", "external"]);
 }

@@ -37,6 +37,22 @@ spec_struct! {
         pub templates: Map<TemplateSpec>,
         /// The reachability contract: who may reach whom, and who may write which volume.
         pub policy: Option<PolicySpec>,
+        /// Lint levels, keyed by a lint's code (`image-unpinned`) or a group (`hardening`):
+        /// `off`, `note`, `warning` or `error`. The `hardening` group (healthcheck, limits,
+        /// read-only root, `no-new-privileges`, `cap_drop`, digests, privileged ports, shared
+        /// volumes) is off unless enabled here; a code's own entry wins over its group's.
+        #[serde(default)]
+        pub lints: Map<Sp<LintLevel>>,
+    }
+}
+
+spec_enum! {
+    /// How a lint is reported: not at all, or at a severity.
+    pub enum LintLevel {
+        Off = "off",
+        Note = "note",
+        Warning = "warning",
+        Error = "error",
     }
 }
 

@@ -56,6 +56,11 @@ pub fn resolve(spec: &TopologySpec, lock: &Lock) -> Resolution {
             rules: Vec::new(),
             volumes: Vec::new(),
         },
+        lints: spec
+            .lints
+            .iter()
+            .map(|(k, v)| LintSetting { name: k.value.clone(), name_span: k.span, level: v.value, span: v.span })
+            .collect(),
     };
     networks::declare(&mut topo, &expanded, &mut cx);
     let new_lock = networks::allocate_pools(&mut topo, &expanded, lock, &mut cx);

@@ -113,6 +113,10 @@ pub(crate) fn resolve_all(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx)
         let service = service(topo, id, decl, cx);
         topo.services.push(service);
     }
+    // The networks each attached-to service already has: core services are attached once per
+    // template instance, so a scan of their attachments per instance would be quadratic.
+    let mut attached: std::collections::HashMap<ServiceId, std::collections::HashSet<NetworkId>> =
+        std::collections::HashMap::new();
     for attach in &expanded.attach {
         let Some(&id) = cx.service_ids.get(&attach.service.value) else {
             let known = topo.services.iter().map(|s| s.name.clone());
@@ -135,9 +139,11 @@ pub(crate) fn resolve_all(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx)
             continue;
         }
         let new = attachments(topo, &attach.attachments, replicas, cx);
-        let existing: Vec<NetworkId> = topo.services[id.index()].attachments.iter().map(|a| a.network).collect();
+        let existing = attached
+            .entry(id)
+            .or_insert_with(|| topo.services[id.index()].attachments.iter().map(|a| a.network).collect());
         for a in new {
-            if existing.contains(&a.network) {
+            if !existing.insert(a.network) {
                 cx.push(
                     Diagnostic::new(
                         Code::NameCollision,
@@ -328,6 +334,20 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
         working_dir: s.working_dir.as_ref().map(|x| x.value.clone()),
         labels: pairs(&s.labels),
         origin: decl.origin.clone(),
+        spans: ServiceSpans {
+            image: Some(s.image.span),
+            user: s.user.as_ref().map(|x| x.span),
+            read_only: s.read_only.as_ref().map(|x| x.span),
+            privileged: s.privileged.as_ref().map(|x| x.span),
+            cap_add: s.cap_add.iter().map(|x| x.span).collect(),
+            cap_drop: s.cap_drop.iter().map(|x| x.span).collect(),
+            security_opt: s.security_opt.iter().map(|x| x.span).collect(),
+            environment: s.environment.iter().map(|(k, v)| (k.span, v.span)).collect(),
+            restart: s.restart.as_ref().map(|x| x.span),
+            deploy_limits: d.and_then(|d| d.limits.as_ref()).map(|l| {
+                l.cpus.as_ref().map(|c| c.span).or(l.memory.as_ref().map(|m| m.span)).unwrap_or(decl.name.span)
+            }),
+        },
     }
 }
 
