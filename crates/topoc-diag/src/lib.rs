@@ -1,18 +1,26 @@
 //! The diagnostic model every topoc stage reports through.
 //!
 //! Libraries never print: they push [`Diagnostic`]s into a [`Diagnostics`] list, and the CLI
-//! renders them (human through miette, JSON, SARIF). Spans are byte ranges into a [`SourceFile`]
+//! renders them (human through miette, JSON, SARIF, JUnit XML, GitHub workflow commands). Spans are byte ranges into a [`SourceFile`]
 //! held by [`Files`], so one model renders to every format.
 
+mod baseline;
 mod code;
 mod files;
+mod github;
 mod json;
+mod junit;
 mod sarif;
+mod suppress;
 
+pub use baseline::{Baseline, fingerprint, to_baseline};
 pub use code::{Code, Severity};
 pub use files::{FileId, Files, LineCol, SourceFile, Span};
+pub use github::to_github;
 pub use json::to_json;
+pub use junit::to_junit;
 pub use sarif::to_sarif;
+pub use suppress::{Hidden, Override, Rules, Scope, Suppression, inline_suppressions, unknown_code};
 
 use serde::Serialize;
 
