@@ -1,5 +1,9 @@
 //! One fixture per diagnostic code, in YAML and in TOML (`tests/fixtures/diagnostics/<code>/`),
 //! each rendered as a user sees it and snapshotted. A code without both fixtures fails the suite.
+//!
+//! A fixture named `clean.*` is the other side: a spec that must *not* report the code of its
+//! directory (the fix, or the look-alike the rule must leave alone). Every lint rule
+//! (`topoc_reach::lints::RULES`) has one.
 
 mod support;
 
@@ -44,13 +48,19 @@ fn fixtures_render() {
         let (text, json) = render(path);
         let codes: Vec<&str> =
             json["diagnostics"].as_array().expect("list").iter().filter_map(|d| d["code"].as_str()).collect();
-        assert!(
-            codes.contains(&format!("topoc::{code}").as_str()),
-            "{} does not report {code}; it reports {codes:?}",
-            path.display()
-        );
+        let reports = codes.contains(&format!("topoc::{code}").as_str());
+        if is_clean(path) {
+            assert!(!reports, "{} is a clean fixture but reports {code}", path.display());
+        } else {
+            assert!(reports, "{} does not report {code}; it reports {codes:?}", path.display());
+        }
         insta::assert_snapshot!(text);
     });
+}
+
+/// A fixture that must not report its directory's code.
+fn is_clean(path: &Path) -> bool {
+    path.file_stem().is_some_and(|s| s == "clean")
 }
 
 #[test]
@@ -59,13 +69,15 @@ fn every_code_has_yaml_and_toml_fixtures() {
     let mut missing = Vec::new();
     for code in Code::ALL {
         let dir = root.join(code.as_str());
+        let files: Vec<_> =
+            std::fs::read_dir(&dir).map(|rd| rd.flatten().map(|e| e.path()).collect()).unwrap_or_default();
         for ext in ["yaml", "toml"] {
-            let has = std::fs::read_dir(&dir)
-                .map(|rd| rd.flatten().any(|e| e.path().extension().is_some_and(|x| x == ext)))
-                .unwrap_or(false);
-            if !has {
+            if !files.iter().any(|p| !is_clean(p) && p.extension().is_some_and(|x| x == ext)) {
                 missing.push(format!("{}/*.{ext}", code.as_str()));
             }
+        }
+        if topoc_reach::lints::group(*code).is_some() && !files.iter().any(|p| is_clean(p)) {
+            missing.push(format!("{}/clean.*", code.as_str()));
         }
     }
     assert!(missing.is_empty(), "diagnostic codes without fixtures: {missing:?}");

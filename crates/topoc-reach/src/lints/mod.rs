@@ -84,18 +84,35 @@ pub(crate) fn check(topo: &Topology, engine: &crate::EngineProfile, out: &mut Di
     secrets::check(topo, &mut found);
     resources::check(topo, &mut found);
     network::check(topo, engine, &mut found);
-    let spans = |d: &Diagnostic| d.labels.iter().map(|l| l.span).collect::<Vec<_>>();
+    // Keyed by code and label spans: a scan of the merged findings per finding would be
+    // quadratic in a topology written out in full (a finding per service).
+    let mut index: std::collections::HashMap<(Code, Vec<topoc_diag::Span>), usize> = std::collections::HashMap::new();
     let mut merged: Vec<(Diagnostic, Vec<String>)> = Vec::new();
     for d in found.iter() {
-        match merged.iter_mut().find(|(m, _)| m.code == d.code && spans(m) == spans(d)) {
-            Some((_, also)) => also.push(d.message.clone()),
-            None => merged.push((d.clone(), Vec::new())),
+        let key = (d.code, d.labels.iter().map(|l| l.span).collect::<Vec<_>>());
+        match index.get(&key) {
+            Some(&i) => merged[i].1.push(d.message.clone()),
+            None => {
+                index.insert(key, merged.len());
+                merged.push((d.clone(), Vec::new()));
+            }
         }
     }
     for (d, also) in merged {
-        out.push(if also.is_empty() { d } else { d.note(format!("the same lines also give: {}", also.join("; "))) });
+        out.push(match also.len() {
+            0 => d,
+            n if n <= MERGED_SHOWN => d.note(format!("the same lines also give: {}", also.join("; "))),
+            n => d.note(format!(
+                "the same lines also give: {}; and {} more",
+                also[..MERGED_SHOWN].join("; "),
+                n - MERGED_SHOWN
+            )),
+        });
     }
 }
+
+/// How many merged findings a note names before it counts the rest.
+const MERGED_SHOWN: usize = 5;
 
 /// Apply the spec's `lints` levels to `findings` (dropping what is off), and report `lints`
 /// entries that name no rule or group.

@@ -153,7 +153,11 @@ fn shared_volume(topo: &Topology, out: &mut Diagnostics) {
         }
         let mut d = Diagnostic::new(
             Code::SharedVolume,
-            format!("volume `{}` is shared by {} without a volume policy", v.name, names.join(", ")),
+            format!(
+                "volume `{}` is shared by {} without a volume policy",
+                v.name,
+                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            ),
         )
         .primary(v.span, "shared volume");
         for (s, m) in &users {
