@@ -402,12 +402,21 @@ pub struct Occurrence {
 }
 
 /// Every place the topology uses a feature some target does not carry as written, in topology
-/// order.
-pub fn occurrences(topo: &Topology) -> Vec<Occurrence> {
+/// order; only features `wanted` says a caller needs (labels are formatted only for those: a
+/// large topology has a static address per attachment, and most targets carry them).
+pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occurrence> {
     let mut out: Vec<Occurrence> = Vec::new();
     macro_rules! add {
         ($feature:expr, $span:expr, $label:expr $(,)?) => {
-            out.push(Occurrence { feature: $feature, span: $span, label: $label, covered_by: None, dropped_with: None })
+            if wanted($feature) {
+                out.push(Occurrence {
+                    feature: $feature,
+                    span: $span,
+                    label: $label,
+                    covered_by: None,
+                    dropped_with: None,
+                })
+            }
         };
     }
     for n in topo.networks.iter().filter(|n| !n.external) {
@@ -448,15 +457,17 @@ pub fn occurrences(topo: &Topology) -> Vec<Occurrence> {
             let first = out.len();
             let network = topo.network(a.network);
             let net = &network.name;
-            let mut addresses: Vec<String> = a.addresses.iter().map(|x| x.to_string()).collect();
-            addresses.extend(a.ip6.map(|x| x.to_string()));
-            if !addresses.is_empty() {
-                let shown = match addresses.len() {
-                    1 | 2 => addresses.join(" and "),
-                    n => format!("{} .. {} ({n} addresses)", addresses[0], addresses[n - 1]),
-                };
-                let span = if a.address_span.is_detached() { a.span } else { a.address_span };
-                add!(Feature::StaticAddress, span, format!("`{name}` on `{net}`: {shown}"));
+            if wanted(Feature::StaticAddress) {
+                let mut addresses: Vec<String> = a.addresses.iter().map(|x| x.to_string()).collect();
+                addresses.extend(a.ip6.map(|x| x.to_string()));
+                if !addresses.is_empty() {
+                    let shown = match addresses.len() {
+                        1 | 2 => addresses.join(" and "),
+                        n => format!("{} .. {} ({n} addresses)", addresses[0], addresses[n - 1]),
+                    };
+                    let span = if a.address_span.is_detached() { a.span } else { a.address_span };
+                    add!(Feature::StaticAddress, span, format!("`{name}` on `{net}`: {shown}"));
+                }
             }
             if let Some(mac) = &a.mac {
                 let span = if a.mac_span.is_detached() { a.span } else { a.mac_span };
@@ -568,7 +579,8 @@ pub fn check(topo: &Topology, target: Target, allow_drop: &[Feature]) -> Diagnos
     // Each place with how many more share its span.
     let mut places: Vec<(Occurrence, usize)> = Vec::new();
     let mut seen: HashMap<(Feature, Span), usize> = HashMap::new();
-    for o in occurrences(topo) {
+    let wanted = |f: Feature| !matches!(support(target, f), Support::Carried | Support::Translated);
+    for o in occurrences(topo, &wanted) {
         let covered = o.covered_by.is_some_and(|f| matches!(support(target, f), Support::Refused { .. }))
             || o.dropped_with.is_some_and(|f| {
                 support(target, f) == (Support::Refused { droppable: true }) && allow_drop.contains(&f)

@@ -8,7 +8,7 @@ use crate::classes::{Class, ClassId, Classes, ModeKind};
 use crate::engine::EngineProfile;
 use crate::ports::PortSet;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use topoc_model::{Driver, NetworkId, ServiceId, Topology};
 
 /// A point traffic starts from or arrives at.
@@ -57,6 +57,9 @@ pub struct Reach {
     pub host: NodeIndex,
     pub external: NodeIndex,
     edges: HashMap<(NodeIndex, NodeIndex), EdgeIndex>,
+    /// The hops already on each edge: two classes multi-homed into thousands of networks
+    /// share a hop per network, and a scan of the edge's hops per addition is quadratic.
+    seen: HashSet<(EdgeIndex, Via)>,
 }
 
 impl Reach {
@@ -91,11 +94,10 @@ impl Reach {
                 e
             }
         };
-        let hops = &mut self.graph[edge];
-        if hops.iter().any(|h| h.via == via) {
+        if !self.seen.insert((edge, via)) {
             return false;
         }
-        hops.push(Hop { via, ports });
+        self.graph[edge].push(Hop { via, ports });
         true
     }
 
@@ -147,7 +149,7 @@ pub fn build(topo: &Topology, classes: &Classes, engine: &EngineProfile) -> Reac
     }
     let host = graph.add_node(Endpoint::Host);
     let external = graph.add_node(Endpoint::External);
-    let mut reach = Reach { graph, host, external, edges: HashMap::new() };
+    let mut reach = Reach { graph, host, external, edges: HashMap::new(), seen: HashSet::new() };
 
     // Members of each network, as classes.
     let mut members: Vec<Vec<ClassId>> = vec![Vec::new(); topo.networks.len()];

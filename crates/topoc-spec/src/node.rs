@@ -80,16 +80,32 @@ pub fn substitute(node: &Node, vars: &[(&str, &str)]) -> Node {
 
 /// Replace `{name}` for each variable. Text without `{` is returned as is, cheaply.
 pub fn substitute_text(text: &str, vars: &[(&str, &str)]) -> String {
-    if !text.contains('{') {
+    let Some(first) = text.find('{') else {
         return text.to_owned();
-    }
-    let mut out = text.to_owned();
-    for (name, value) in vars {
-        let pattern = format!("{{{name}}}");
-        if out.contains(&pattern) {
-            out = out.replace(&pattern, value);
+    };
+    // One pass: copy up to each `{`, replace `{name}` when `name` is a variable.
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(&text[..first]);
+    let mut rest = &text[first..];
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let replaced = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            vars.iter().find(|(n, _)| *n == name).map(|(_, value)| (*value, close))
+        });
+        match replaced {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
         }
     }
+    out.push_str(rest);
     out
 }
 
@@ -155,5 +171,20 @@ impl Node {
                 entries.iter().map(|(k, v)| (k.as_scalar().unwrap_or_default().to_owned(), v.to_json())).collect(),
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::substitute_text;
+
+    #[test]
+    fn placeholders_are_replaced_once_and_the_rest_is_kept() {
+        let vars = [("id", "7"), ("index", "{id}")];
+        assert_eq!(substitute_text("vm-{id}", &vars), "vm-7");
+        assert_eq!(substitute_text("{id}{id}.{index}", &vars), "77.{id}");
+        assert_eq!(substitute_text("${HOME} {{id}} {unknown} {", &vars), "${HOME} {7} {unknown} {");
+        assert_eq!(substitute_text("no braces", &vars), "no braces");
+        assert_eq!(substitute_text("é{id}ü}", &vars), "é7ü}");
     }
 }
