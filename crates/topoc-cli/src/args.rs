@@ -22,9 +22,54 @@ pub(crate) enum ColorChoice {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum FindingsFormat {
+    /// miette's report on stderr.
     Human,
+    /// `{"diagnostics": [...], "summary": {...}}`.
     Json,
+    /// SARIF 2.1.0, for code-scanning UIs.
     Sarif,
+    /// JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps).
+    Junit,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+}
+
+/// The lowest severity that makes `check` and `build` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    /// Exit 1 when an error remains.
+    Error,
+    /// Exit 1 when an error or a warning remains.
+    Warning,
+    /// Never exit 1 for findings (build still writes nothing when there are errors).
+    Never,
+}
+
+impl FailOn {
+    /// Whether these findings fail the run.
+    pub(crate) fn fails(self, diagnostics: &topoc_diag::Diagnostics) -> bool {
+        use topoc_diag::Severity;
+        match self {
+            FailOn::Error => diagnostics.has_errors(),
+            FailOn::Warning => diagnostics.iter().any(|d| d.severity >= Severity::Warning),
+            FailOn::Never => false,
+        }
+    }
+}
+
+/// What decides which findings count: the exit threshold, the project configuration, a baseline.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct PolicyArgs {
+    /// Exit 1 when a finding at or above this severity remains.
+    #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Error)]
+    pub(crate) fail_on: FailOn,
+    /// Project configuration: severity overrides and suppressions (default: `topoc.toml` beside
+    /// the spec, when there is one).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) config: Option<PathBuf>,
+    /// Hide the findings recorded in this baseline file (written by `check --write-baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,6 +137,11 @@ pub(crate) struct CheckArgs {
     pub(crate) spec: SpecArgs,
     #[command(flatten)]
     pub(crate) target: TargetArgs,
+    #[command(flatten)]
+    pub(crate) policy: PolicyArgs,
+    /// Record the current findings in this baseline file (then report only what it cannot hide).
+    #[arg(long = "write-baseline", value_name = "FILE", conflicts_with = "baseline")]
+    pub(crate) write_baseline: Option<PathBuf>,
 }
 
 /// Options every command that reads a spec shares.
@@ -129,7 +179,7 @@ impl SpecArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Check a spec: syntax, names, addresses, references, policy, and what the target can
-    /// carry. Exit 1 on errors.
+    /// carry. Exit 1 on findings at the `--fail-on` level (errors by default).
     Check(CheckArgs),
     /// Compile a spec into a deploy artifact.
     Build {
@@ -137,6 +187,8 @@ pub(crate) enum Command {
         spec: SpecArgs,
         #[command(flatten)]
         target: TargetArgs,
+        #[command(flatten)]
+        policy: PolicyArgs,
         /// Write here (atomically) instead of stdout. Nothing is written when the spec has errors.
         #[arg(long, short)]
         out: Option<PathBuf>,

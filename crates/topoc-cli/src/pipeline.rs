@@ -6,7 +6,7 @@ use crate::exit::Exit;
 use crate::write;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use topoc_diag::{Code, Diagnostic, Diagnostics, Files, Span};
+use topoc_diag::{Code, Diagnostic, Diagnostics, Files, Severity, Span};
 use topoc_emit::Provenance;
 use topoc_model::{Lock, Topology};
 use topoc_spec::Format;
@@ -177,4 +177,146 @@ fn read_lock(path: &Path, diagnostics: &mut Diagnostics) -> (Lock, LockState) {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What the project's configuration and baseline hid from a run.
+#[derive(Debug, Default)]
+pub(crate) struct HiddenCounts {
+    pub(crate) suppressed: usize,
+    pub(crate) disabled: usize,
+    pub(crate) baselined: usize,
+    /// Baseline entries that matched no finding (fixed since).
+    pub(crate) stale: usize,
+    pub(crate) baseline: Option<PathBuf>,
+}
+
+impl HiddenCounts {
+    /// The `note:` lines saying what was hidden, if anything.
+    pub(crate) fn report(&self, reporter: &crate::report::Reporter) {
+        let mut parts = Vec::new();
+        if self.suppressed > 0 {
+            parts.push(format!("{} suppressed", self.suppressed));
+        }
+        if self.disabled > 0 {
+            parts.push(format!("{} of codes turned off in [rules]", self.disabled));
+        }
+        if let Some(path) = &self.baseline {
+            parts.push(format!("{} in the baseline {}", self.baselined, path.display()));
+        }
+        if !parts.is_empty() {
+            let total = self.suppressed + self.disabled + self.baselined;
+            reporter.note(&format!("{total} finding{} hidden: {}", plural(total), parts.join(", ")));
+        }
+        if self.stale > 0 {
+            reporter.note(&format!(
+                "{} baseline entr{} matched no finding (fixed since): refresh the baseline with --write-baseline",
+                self.stale,
+                if self.stale == 1 { "y" } else { "ies" }
+            ));
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Why a finding cannot be lowered, suppressed or baselined, if it cannot.
+fn protected(d: &Diagnostic, compiled: bool) -> Option<&'static str> {
+    match d.code {
+        _ if d.severity == Severity::Error && !compiled => {
+            Some("the spec does not compile while it stands, so nothing past it can be checked or built")
+        }
+        Code::TargetUnsupported if d.severity == Severity::Error => {
+            Some("the target cannot carry this; accept the loss with --allow-drop")
+        }
+        Code::LockOutdated => Some("the lock file must be current"),
+        _ => None,
+    }
+}
+
+/// Apply the project's configuration (`--config`, else `topoc.toml` beside the spec), the
+/// spec's inline `# topoc: ignore[...]` comments, and a baseline (`--baseline`, or the one
+/// `write_baseline` records first) to a compiled spec's findings. Problems in the configuration
+/// and in the comments are added as findings; an unreadable configuration or baseline ends the
+/// run (exit 2).
+pub(crate) fn apply_policy(
+    outcome: &mut Outcome,
+    spec: &Path,
+    policy: &crate::args::PolicyArgs,
+    write_baseline: Option<&Path>,
+    reporter: &crate::report::Reporter,
+) -> Result<HiddenCounts, Exit> {
+    let config_path = match &policy.config {
+        Some(path) => Some(path.clone()),
+        None => {
+            let beside = spec.with_file_name(crate::config::FILE_NAME);
+            let is_spec = spec.file_name().is_some_and(|n| n == crate::config::FILE_NAME);
+            (beside.is_file() && !is_spec).then_some(beside)
+        }
+    };
+    let mut rules = topoc_diag::Rules::default();
+    let mut problems = Diagnostics::new();
+    if let Some(path) = config_path {
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                reporter.failure(&format!("cannot read {}: {e}", path.display()));
+                return Err(Exit::Failure);
+            }
+        };
+        let file = outcome.files.add(path.display().to_string(), text.as_str());
+        let (read, diags) = crate::config::parse(&text, file);
+        rules = read;
+        problems.extend(diags);
+    }
+    // The spec is always the first file.
+    if let Some(spec_file) = outcome.files.get(topoc_diag::FileId(0)) {
+        let text = spec_file.text.clone();
+        let (inline, diags) = topoc_diag::inline_suppressions(topoc_diag::FileId(0), &text);
+        rules.suppressions.extend(inline);
+        problems.extend(diags);
+    }
+    let compiled = outcome.topology.is_some();
+    let diagnostics = std::mem::take(&mut outcome.diagnostics);
+    let (kept, hidden, unused) = rules.apply(diagnostics, &outcome.files, |d| protected(d, compiled));
+    let mut counts =
+        HiddenCounts { suppressed: hidden.suppressed, disabled: hidden.disabled, ..HiddenCounts::default() };
+    let baseline = match (write_baseline, &policy.baseline) {
+        (Some(path), _) => {
+            let recorded: Diagnostics = kept.iter().filter(|d| protected(d, compiled).is_none()).cloned().collect();
+            let text = topoc_diag::to_baseline(&recorded, &outcome.files);
+            if let Err(message) = write::atomic(path, &text) {
+                reporter.failure(&message);
+                return Err(Exit::Failure);
+            }
+            reporter.note(&format!("wrote {} finding{} to {}", recorded.len(), plural(recorded.len()), path.display()));
+            Some((path.to_path_buf(), topoc_diag::Baseline::parse(&text).map_err(|_| Exit::Failure)?))
+        }
+        (None, Some(path)) => {
+            let parsed =
+                std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| topoc_diag::Baseline::parse(&t));
+            match parsed {
+                Ok(b) => Some((path.clone(), b)),
+                Err(e) => {
+                    reporter.failure(&format!("cannot read baseline {}: {e}", path.display()));
+                    return Err(Exit::Failure);
+                }
+            }
+        }
+        (None, None) => None,
+    };
+    let mut shown = kept;
+    if let Some((path, baseline)) = baseline {
+        let (left, hidden, stale) = baseline.filter(shown, &outcome.files, |d| protected(d, compiled).is_some());
+        shown = left;
+        counts.baselined = hidden;
+        counts.stale = stale;
+        counts.baseline = Some(path);
+    }
+    shown.extend(problems);
+    shown.extend(unused);
+    shown.sort();
+    outcome.diagnostics = shown;
+    Ok(counts)
 }

@@ -1,5 +1,5 @@
-//! Rendering findings: human (miette's graphical report), or JSON. The only module that knows
-//! miette.
+//! Rendering findings: human (miette's graphical report), JSON, SARIF, JUnit XML or GitHub
+//! workflow commands. The only module that knows miette.
 
 use crate::args::{ColorChoice, FindingsFormat};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, SourceCode, SourceSpan, SpanContents};
@@ -26,16 +26,19 @@ impl Reporter {
     /// Print findings: human to stderr, JSON to stdout (or stderr when stdout carries an artifact).
     pub(crate) fn findings(&self, diagnostics: &Diagnostics, files: &Files, format: FindingsFormat, stdout_free: bool) {
         match format {
-            FindingsFormat::Json | FindingsFormat::Sarif => {
-                let value = match format {
-                    FindingsFormat::Sarif => topoc_diag::to_sarif(diagnostics, files, env!("CARGO_PKG_VERSION")),
-                    _ => topoc_diag::to_json(diagnostics, files),
+            FindingsFormat::Json | FindingsFormat::Sarif | FindingsFormat::Junit | FindingsFormat::Github => {
+                let text = match format {
+                    FindingsFormat::Sarif => {
+                        pretty(&topoc_diag::to_sarif(diagnostics, files, env!("CARGO_PKG_VERSION")))
+                    }
+                    FindingsFormat::Junit => topoc_diag::to_junit(diagnostics, files),
+                    FindingsFormat::Github => topoc_diag::to_github(diagnostics, files),
+                    _ => pretty(&topoc_diag::to_json(diagnostics, files)),
                 };
-                let text = serde_json::to_string_pretty(&value).unwrap_or_default();
                 if stdout_free {
-                    let _ = writeln!(std::io::stdout(), "{text}");
+                    let _ = std::io::stdout().write_all(text.as_bytes());
                 } else {
-                    let _ = writeln!(std::io::stderr(), "{text}");
+                    let _ = std::io::stderr().write_all(text.as_bytes());
                 }
             }
             FindingsFormat::Human => {
@@ -84,6 +87,12 @@ impl Reporter {
         out.push('\n');
         out
     }
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 fn plural(n: usize) -> &'static str {

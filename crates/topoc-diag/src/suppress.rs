@@ -18,7 +18,8 @@ pub struct Override {
 /// Which findings a suppression hides, besides their code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
-    /// Findings whose primary label starts on this 1-based line of this file (inline comments).
+    /// Findings with a label (primary or secondary) starting on this 1-based line of this file
+    /// (inline comments).
     Line { file: FileId, line: usize },
     /// Findings whose message contains this text, or every finding of the codes (`topoc.toml`).
     Message(Option<String>),
@@ -54,13 +55,13 @@ impl Rules {
     /// Apply overrides, then suppressions. `protected` says why a finding cannot be lowered or
     /// hidden (an error that stops the spec from compiling, say); such a finding is kept as it is,
     /// with a note, and the override or suppression counts as used. A suppression that hides
-    /// nothing is reported as a `unused-rule` warning.
+    /// nothing is reported as a `unused-rule` warning, in the third list returned.
     pub fn apply(
         &self,
         diagnostics: Diagnostics,
         files: &Files,
         protected: impl Fn(&Diagnostic) -> Option<&'static str>,
-    ) -> (Diagnostics, Hidden) {
+    ) -> (Diagnostics, Hidden, Diagnostics) {
         let mut used = vec![false; self.suppressions.len()];
         let mut hidden = Hidden::default();
         let mut kept = Diagnostics::new();
@@ -97,18 +98,19 @@ impl Rules {
             }
             kept.push(d);
         }
+        let mut unused = Diagnostics::new();
         for (s, used) in self.suppressions.iter().zip(used) {
             if !used {
                 let codes: Vec<String> = s.codes.iter().map(|c| format!("`{}`", c.as_str())).collect();
-                kept.push(
+                unused.push(
                     Diagnostic::new(Code::UnusedRule, format!("this suppression of {} hides no finding", codes.join(", ")))
                         .with_severity(Severity::Warning)
                         .primary(s.span, "suppresses nothing")
-                        .help("remove it: the finding it was written for is gone (or moved: an inline suppression applies to its own line, or to the next line when it stands alone)"),
+                        .help("remove it: the finding it was written for is gone (or moved: an inline suppression covers the findings that mark its own line, or the next line when it stands alone)"),
                 );
             }
         }
-        (kept, hidden)
+        (kept, hidden, unused)
     }
 }
 
@@ -125,11 +127,12 @@ impl Suppression {
             return false;
         }
         match &self.scope {
-            Scope::Line { file, line } => d
-                .primary_span()
-                .filter(|s| s.file == *file)
-                .and_then(|s| files.get(s.file).map(|f| f.line_col(s.start as usize).line))
-                .is_some_and(|l| l == *line),
+            // Any line the finding marks: where the problem is, or the other side of it (the
+            // rule a path breaks), so the comment can sit beside the line the user chose.
+            Scope::Line { file, line } => d.labels.iter().any(|l| {
+                l.span.file == *file
+                    && files.get(l.span.file).is_some_and(|f| f.line_col(l.span.start as usize).line == *line)
+            }),
             Scope::Message(None) => true,
             Scope::Message(Some(text)) => d.message.contains(text.as_str()),
         }
@@ -341,9 +344,9 @@ mod tests {
         );
         ds.push(Diagnostic::new(Code::DockerSocket, "socket").primary(at(0), "here"));
         ds.push(Diagnostic::new(Code::Ineffective, "does nothing").primary(at(text.find("e: 5").expect("e")), "x"));
-        let (kept, hidden) = rules.apply(ds, &files, |_| None);
+        let (kept, hidden, unused) = rules.apply(ds, &files, |_| None);
         assert_eq!(hidden, Hidden { disabled: 1, suppressed: 1 });
-        let kept: Vec<(Code, Severity)> = kept.iter().map(|d| (d.code, d.severity)).collect();
+        let kept: Vec<(Code, Severity)> = kept.iter().chain(&unused).map(|d| (d.code, d.severity)).collect();
         assert_eq!(
             kept,
             vec![
@@ -365,7 +368,7 @@ mod tests {
         };
         let mut ds = Diagnostics::new();
         ds.push(Diagnostic::new(Code::UnknownKey, "unknown key `a`").primary(Span::new(id, 0, 1), "here"));
-        let (kept, hidden) = rules.apply(ds, &files, |_| Some("the spec does not compile"));
+        let (kept, hidden, unused) = rules.apply(ds, &files, |_| Some("the spec does not compile"));
         assert_eq!(hidden, Hidden::default());
         let d = kept.iter().next().expect("kept");
         assert_eq!(d.severity, Severity::Error);
@@ -376,6 +379,6 @@ mod tests {
                 "the suppression at s.yaml:1:6 cannot hide this finding: the spec does not compile".to_owned()
             ]
         );
-        assert_eq!(kept.len(), 2, "the other suppression is still unused");
+        assert_eq!((kept.len(), unused.len()), (1, 1), "the other suppression is still unused");
     }
 }

@@ -1,7 +1,7 @@
 //! `topoc build SPEC --target compose|swarm [--out PATH]`: compile, check what the target can
 //! carry, and emit; or write nothing.
 
-use crate::args::{SpecArgs, Target, TargetArgs};
+use crate::args::{PolicyArgs, SpecArgs, Target, TargetArgs};
 use crate::exit::Exit;
 use crate::pipeline;
 use crate::report::Reporter;
@@ -13,6 +13,7 @@ use topoc_emit::Templates;
 pub(crate) fn exec(
     args: &SpecArgs,
     target: TargetArgs,
+    policy: &PolicyArgs,
     out: Option<&Path>,
     templates: Option<&Path>,
     force: bool,
@@ -23,8 +24,16 @@ pub(crate) fn exec(
         Err(exit) => return exit,
     };
     pipeline::check_target(&mut outcome, &target);
+    let hidden = match pipeline::apply_policy(&mut outcome, &args.spec, policy, None, reporter) {
+        Ok(hidden) => hidden,
+        Err(exit) => return exit,
+    };
     reporter.findings(&outcome.diagnostics, &outcome.files, args.format, out.is_some());
-    let Some(topology) = outcome.topology.as_ref().filter(|_| !outcome.diagnostics.has_errors()) else {
+    hidden.report(reporter);
+    // Errors always stop the artifact (whatever --fail-on says); --fail-on warning stops it on
+    // warnings too.
+    let fails = policy.fail_on.fails(&outcome.diagnostics);
+    let Some(topology) = outcome.topology.as_ref().filter(|_| !outcome.diagnostics.has_errors() && !fails) else {
         return Exit::Findings;
     };
     let templates = match templates {

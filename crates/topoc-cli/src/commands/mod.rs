@@ -17,8 +17,8 @@ pub(crate) fn run(cli: Cli) -> Exit {
     let reporter = Reporter::new(cli.color);
     match cli.command {
         Command::Check(args) => check::exec(&args, &reporter),
-        Command::Build { spec, target, out, templates, force } => {
-            build::exec(&spec, target, out.as_deref(), templates.as_deref(), force, &reporter)
+        Command::Build { spec, target, policy, out, templates, force } => {
+            build::exec(&spec, target, &policy, out.as_deref(), templates.as_deref(), force, &reporter)
         }
         Command::Matrix { spec, level, output } => matrix::exec(&spec, level, output, &reporter),
         Command::Explain { spec, from, to } => explain::exec(&spec, &from, &to, &reporter),
