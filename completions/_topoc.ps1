@@ -26,7 +26,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on errors')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Compile a spec into a deploy artifact')
             [CompletionResult]::new('matrix', 'matrix', [CompletionResultType]::ParameterValue, 'Print the effective reachability matrix, marking where it differs from the policy')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it')
@@ -42,6 +42,10 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The deploy target: its capability check reports what it would ignore or refuse')
             [CompletionResult]::new('--allow-drop', '--allow-drop', [CompletionResultType]::ParameterName, 'Accept losing a feature the target cannot carry (repeat, or separate with commas): its finding becomes a warning and the artifact leaves it out (docs/targets.md)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding at or above this severity remains')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)')
+            [CompletionResult]::new('--write-baseline', '--write-baseline', [CompletionResultType]::ParameterName, 'Record the current findings in this baseline file (then report only what it cannot hide)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -54,6 +58,9 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The deploy target: its capability check reports what it would ignore or refuse')
             [CompletionResult]::new('--allow-drop', '--allow-drop', [CompletionResultType]::ParameterName, 'Accept losing a feature the target cannot carry (repeat, or separate with commas): its finding becomes a warning and the artifact leaves it out (docs/targets.md)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding at or above this severity remains')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write here (atomically) instead of stdout. Nothing is written when the spec has errors')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write here (atomically) instead of stdout. Nothing is written when the spec has errors')
             [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates overriding the built-in ones (same names: `compose.yaml.j2`, `stack.yaml.j2`)')
@@ -73,8 +80,8 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'topoc;explain' {
@@ -83,8 +90,8 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'topoc;graph' {
@@ -95,8 +102,8 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Picture format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'topoc;verify' {
@@ -112,8 +119,8 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Print every probe, not only mismatches')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'topoc;schema' {
@@ -123,7 +130,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             break
         }
         'topoc;help' {
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on errors')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Compile a spec into a deploy artifact')
             [CompletionResult]::new('matrix', 'matrix', [CompletionResultType]::ParameterValue, 'Print the effective reachability matrix, marking where it differs from the policy')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it')

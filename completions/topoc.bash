@@ -89,14 +89,14 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__build)
-            opts="-o -h --format --lock --locked --engine --target --allow-drop --out --templates --force --color --help"
+            opts="-o -h --format --lock --locked --engine --target --allow-drop --fail-on --config --baseline --out --templates --force --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "human json sarif" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json sarif junit github" -- "${cur}"))
                     return 0
                     ;;
                 --lock)
@@ -113,6 +113,18 @@ _topoc() {
                     ;;
                 --allow-drop)
                     COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "error warning never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -139,14 +151,14 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__check)
-            opts="-h --format --lock --locked --engine --target --allow-drop --color --help"
+            opts="-h --format --lock --locked --engine --target --allow-drop --fail-on --config --baseline --write-baseline --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "human json sarif" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json sarif junit github" -- "${cur}"))
                     return 0
                     ;;
                 --lock)
@@ -163,6 +175,22 @@ _topoc() {
                     ;;
                 --allow-drop)
                     COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "error warning never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --write-baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -184,7 +212,7 @@ _topoc() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "human json sarif" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json sarif junit github" -- "${cur}"))
                     return 0
                     ;;
                 --lock)
@@ -214,7 +242,7 @@ _topoc() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "human json sarif" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json sarif junit github" -- "${cur}"))
                     return 0
                     ;;
                 --lock)
@@ -378,7 +406,7 @@ _topoc() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "human json sarif" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json sarif junit github" -- "${cur}"))
                     return 0
                     ;;
                 --lock)
@@ -438,7 +466,7 @@ _topoc() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "human json sarif" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json sarif junit github" -- "${cur}"))
                     return 0
                     ;;
                 --lock)

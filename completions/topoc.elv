@@ -23,7 +23,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand check 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on errors'
+            cand check 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)'
             cand build 'Compile a spec into a deploy artifact'
             cand matrix 'Print the effective reachability matrix, marking where it differs from the policy'
             cand explain 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it'
@@ -38,6 +38,10 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
             cand --target 'The deploy target: its capability check reports what it would ignore or refuse'
             cand --allow-drop 'Accept losing a feature the target cannot carry (repeat, or separate with commas): its finding becomes a warning and the artifact leaves it out (docs/targets.md)'
+            cand --fail-on 'Exit 1 when a finding at or above this severity remains'
+            cand --config 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)'
+            cand --baseline 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)'
+            cand --write-baseline 'Record the current findings in this baseline file (then report only what it cannot hide)'
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
             cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
             cand -h 'Print help (see more with ''--help'')'
@@ -49,6 +53,9 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
             cand --target 'The deploy target: its capability check reports what it would ignore or refuse'
             cand --allow-drop 'Accept losing a feature the target cannot carry (repeat, or separate with commas): its finding becomes a warning and the artifact leaves it out (docs/targets.md)'
+            cand --fail-on 'Exit 1 when a finding at or above this severity remains'
+            cand --config 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)'
+            cand --baseline 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)'
             cand -o 'Write here (atomically) instead of stdout. Nothing is written when the spec has errors'
             cand --out 'Write here (atomically) instead of stdout. Nothing is written when the spec has errors'
             cand --templates 'Directory of templates overriding the built-in ones (same names: `compose.yaml.j2`, `stack.yaml.j2`)'
@@ -67,8 +74,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --output 'Output format'
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
             cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'topoc;explain'= {
             cand --format 'Format of findings'
@@ -76,8 +83,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
             cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'topoc;graph'= {
             cand --format 'Format of findings'
@@ -87,8 +94,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --output 'Picture format'
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
             cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'topoc;verify'= {
             cand --format 'Format of findings'
@@ -103,8 +110,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
             cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
             cand --all 'Print every probe, not only mismatches'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'topoc;schema'= {
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
@@ -112,7 +119,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --help 'Print help'
         }
         &'topoc;help'= {
-            cand check 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on errors'
+            cand check 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)'
             cand build 'Compile a spec into a deploy artifact'
             cand matrix 'Print the effective reachability matrix, marking where it differs from the policy'
             cand explain 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it'

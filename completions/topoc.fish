@@ -29,7 +29,7 @@ always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_needs_command" -s h -l help -d 'Print help'
 complete -c topoc -n "__fish_topoc_needs_command" -s V -l version -d 'Print version'
-complete -c topoc -n "__fish_topoc_needs_command" -f -a "check" -d 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on errors'
+complete -c topoc -n "__fish_topoc_needs_command" -f -a "check" -d 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)'
 complete -c topoc -n "__fish_topoc_needs_command" -f -a "build" -d 'Compile a spec into a deploy artifact'
 complete -c topoc -n "__fish_topoc_needs_command" -f -a "matrix" -d 'Print the effective reachability matrix, marking where it differs from the policy'
 complete -c topoc -n "__fish_topoc_needs_command" -f -a "explain" -d 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it'
@@ -37,9 +37,11 @@ complete -c topoc -n "__fish_topoc_needs_command" -f -a "graph" -d 'Draw the top
 complete -c topoc -n "__fish_topoc_needs_command" -f -a "verify" -d 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch'
 complete -c topoc -n "__fish_topoc_needs_command" -f -a "schema" -d 'Print the JSON Schema of the spec language'
 complete -c topoc -n "__fish_topoc_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c topoc -n "__fish_topoc_using_subcommand check" -l format -d 'Format of findings' -r -f -a "human\t''
-json\t''
-sarif\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand check" -l format -d 'Format of findings' -r -f -a "human\t'miette\'s report on stderr'
+json\t'`{"diagnostics": [...], "summary": {...}}`'
+sarif\t'SARIF 2.1.0, for code-scanning UIs'
+junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
+github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand check" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand check" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand check" -l target -d 'The deploy target: its capability check reports what it would ignore or refuse' -r -f -a "compose\t'`compose.yaml` for Docker Compose v2'
@@ -73,14 +75,22 @@ cpu-reservation\t''
 dnsrr-ingress\t''
 global-replicas\t''
 ingress-egress\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand check" -l fail-on -d 'Exit 1 when a finding at or above this severity remains' -r -f -a "error\t'Exit 1 when an error remains'
+warning\t'Exit 1 when an error or a warning remains'
+never\t'Never exit 1 for findings (build still writes nothing when there are errors)'"
+complete -c topoc -n "__fish_topoc_using_subcommand check" -l config -d 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand check" -l baseline -d 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand check" -l write-baseline -d 'Record the current findings in this baseline file (then report only what it cannot hide)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand check" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand check" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
 complete -c topoc -n "__fish_topoc_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c topoc -n "__fish_topoc_using_subcommand build" -l format -d 'Format of findings' -r -f -a "human\t''
-json\t''
-sarif\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand build" -l format -d 'Format of findings' -r -f -a "human\t'miette\'s report on stderr'
+json\t'`{"diagnostics": [...], "summary": {...}}`'
+sarif\t'SARIF 2.1.0, for code-scanning UIs'
+junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
+github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand build" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand build" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand build" -l target -d 'The deploy target: its capability check reports what it would ignore or refuse' -r -f -a "compose\t'`compose.yaml` for Docker Compose v2'
@@ -114,6 +124,11 @@ cpu-reservation\t''
 dnsrr-ingress\t''
 global-replicas\t''
 ingress-egress\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand build" -l fail-on -d 'Exit 1 when a finding at or above this severity remains' -r -f -a "error\t'Exit 1 when an error remains'
+warning\t'Exit 1 when an error or a warning remains'
+never\t'Never exit 1 for findings (build still writes nothing when there are errors)'"
+complete -c topoc -n "__fish_topoc_using_subcommand build" -l config -d 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand build" -l baseline -d 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand build" -s o -l out -d 'Write here (atomically) instead of stdout. Nothing is written when the spec has errors' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand build" -l templates -d 'Directory of templates overriding the built-in ones (same names: `compose.yaml.j2`, `stack.yaml.j2`)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand build" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
@@ -122,9 +137,11 @@ never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand build" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
 complete -c topoc -n "__fish_topoc_using_subcommand build" -l force -d 'Overwrite `--out` even if it is not a file topoc generated'
 complete -c topoc -n "__fish_topoc_using_subcommand build" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l format -d 'Format of findings' -r -f -a "human\t''
-json\t''
-sarif\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l format -d 'Format of findings' -r -f -a "human\t'miette\'s report on stderr'
+json\t'`{"diagnostics": [...], "summary": {...}}`'
+sarif\t'SARIF 2.1.0, for code-scanning UIs'
+junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
+github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l level -d 'Rows and columns: services, classes of identical services, networks, or templates (declared services plus one row per template). Default: services up to 60, else templates when the spec has any, else classes' -r -f -a "services\t''
@@ -139,20 +156,24 @@ complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l color -d 'When to
 always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
-complete -c topoc -n "__fish_topoc_using_subcommand matrix" -s h -l help -d 'Print help'
-complete -c topoc -n "__fish_topoc_using_subcommand explain" -l format -d 'Format of findings' -r -f -a "human\t''
-json\t''
-sarif\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c topoc -n "__fish_topoc_using_subcommand explain" -l format -d 'Format of findings' -r -f -a "human\t'miette\'s report on stderr'
+json\t'`{"diagnostics": [...], "summary": {...}}`'
+sarif\t'SARIF 2.1.0, for code-scanning UIs'
+junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
+github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
-complete -c topoc -n "__fish_topoc_using_subcommand explain" -s h -l help -d 'Print help'
-complete -c topoc -n "__fish_topoc_using_subcommand graph" -l format -d 'Format of findings' -r -f -a "human\t''
-json\t''
-sarif\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c topoc -n "__fish_topoc_using_subcommand graph" -l format -d 'Format of findings' -r -f -a "human\t'miette\'s report on stderr'
+json\t'`{"diagnostics": [...], "summary": {...}}`'
+sarif\t'SARIF 2.1.0, for code-scanning UIs'
+junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
+github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -s o -l output -d 'Picture format' -r -f -a "dot\t''
@@ -161,10 +182,12 @@ complete -c topoc -n "__fish_topoc_using_subcommand graph" -l color -d 'When to 
 always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
-complete -c topoc -n "__fish_topoc_using_subcommand graph" -s h -l help -d 'Print help'
-complete -c topoc -n "__fish_topoc_using_subcommand verify" -l format -d 'Format of findings' -r -f -a "human\t''
-json\t''
-sarif\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand graph" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l format -d 'Format of findings' -r -f -a "human\t'miette\'s report on stderr'
+json\t'`{"diagnostics": [...], "summary": {...}}`'
+sarif\t'SARIF 2.1.0, for code-scanning UIs'
+junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
+github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l target -d 'Deployment to verify' -r -f -a "compose\t''
@@ -179,12 +202,12 @@ always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l all -d 'Print every probe, not only mismatches'
-complete -c topoc -n "__fish_topoc_using_subcommand verify" -s h -l help -d 'Print help'
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c topoc -n "__fish_topoc_using_subcommand schema" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand schema" -s h -l help -d 'Print help'
-complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "check" -d 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on errors'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "check" -d 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)'
 complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "build" -d 'Compile a spec into a deploy artifact'
 complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "matrix" -d 'Print the effective reachability matrix, marking where it differs from the policy'
 complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "explain" -d 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it'
