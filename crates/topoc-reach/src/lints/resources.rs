@@ -3,43 +3,63 @@
 
 use super::at;
 use topoc_diag::{Code, Diagnostic, Diagnostics};
-use topoc_model::Topology;
+use topoc_model::{Service, Topology};
 
 pub(super) fn check(topo: &Topology, out: &mut Diagnostics) {
     for s in &topo.services {
-        // ## healthcheck-missing (hardening)
-        // No `healthcheck`: the engine knows whether the process runs, not whether it serves;
-        // `depends_on` and Swarm's rolling updates cannot wait for readiness.
-        // KICS *Healthcheck Not Set* (698ed579).
-        if s.healthcheck.is_none() {
-            out.push(
-                Diagnostic::new(Code::HealthcheckMissing, format!("`{}` has no healthcheck", s.name))
-                    .primary(s.span, "no `healthcheck`")
-                    .help("add `healthcheck: { test: [\"CMD\", \"…\"], interval: 30s }` (or rely on the image's HEALTHCHECK and say so in a comment)"),
-            );
-        }
-        let limits = at(s.spans.deploy_limits, s);
-        let label = if s.spans.deploy_limits.is_some() { "limits without it" } else { "no `deploy.limits`" };
-        // ## memory-unlimited (hardening)
-        // No `deploy.limits.memory`: one leaking service can push the host into the OOM
-        // killer, which may pick another service.
-        // KICS *Memory Not Limited* (bb9ac4f7), compose-lint CL-0026.
-        if s.deploy.limits.memory.is_none() {
-            out.push(
-                Diagnostic::new(Code::MemoryUnlimited, format!("`{}` has no memory limit", s.name))
-                    .primary(limits, label)
-                    .help("set `deploy: { limits: { memory: 512M } }`"),
-            );
-        }
-        // ## cpu-unlimited (hardening)
-        // No `deploy.limits.cpus`: one busy service can take every CPU of the host.
-        // KICS *Cpus Not Limited* (6b610c50), compose-lint CL-0026.
-        if s.deploy.limits.cpus.is_none() {
-            out.push(
-                Diagnostic::new(Code::CpuUnlimited, format!("`{}` has no CPU limit", s.name))
-                    .primary(limits, label)
-                    .help("set `deploy: { limits: { cpus: \"1.0\" } }`"),
-            );
-        }
+        healthcheck_missing(s, out);
+        memory_unlimited(s, out);
+        cpu_unlimited(s, out);
+    }
+}
+
+/// ## healthcheck-missing (hardening)
+/// No `healthcheck`: the engine knows whether the process runs, not whether it serves;
+/// `depends_on` and Swarm's rolling updates cannot wait for readiness.
+/// KICS *Healthcheck Not Set* (698ed579).
+fn healthcheck_missing(s: &Service, out: &mut Diagnostics) {
+    if s.healthcheck.is_none() {
+        out.push(
+            Diagnostic::new(Code::HealthcheckMissing, format!("`{}` has no healthcheck", s.name))
+                .primary(s.span, "no `healthcheck`")
+                .help("add `healthcheck: { test: [\"CMD\", \"…\"], interval: 30s }` (or rely on the image's HEALTHCHECK and turn the rule off)"),
+        );
+    }
+}
+
+/// Where a missing limit is reported: the `deploy.limits` that lacks it, else the service.
+fn limits_label(s: &Service) -> (topoc_diag::Span, &'static str) {
+    (
+        at(s.spans.deploy_limits, s),
+        if s.spans.deploy_limits.is_some() { "limits without it" } else { "no `deploy.limits`" },
+    )
+}
+
+/// ## memory-unlimited (hardening)
+/// No `deploy.limits.memory`: one leaking service can push the host into the OOM killer,
+/// which may pick another service.
+/// KICS *Memory Not Limited* (bb9ac4f7), compose-lint CL-0026.
+fn memory_unlimited(s: &Service, out: &mut Diagnostics) {
+    if s.deploy.limits.memory.is_none() {
+        let (span, label) = limits_label(s);
+        out.push(
+            Diagnostic::new(Code::MemoryUnlimited, format!("`{}` has no memory limit", s.name))
+                .primary(span, label)
+                .help("set `deploy: { limits: { memory: 512M } }`"),
+        );
+    }
+}
+
+/// ## cpu-unlimited (hardening)
+/// No `deploy.limits.cpus`: one busy service can take every CPU of the host.
+/// KICS *Cpus Not Limited* (6b610c50), compose-lint CL-0026.
+fn cpu_unlimited(s: &Service, out: &mut Diagnostics) {
+    if s.deploy.limits.cpus.is_none() {
+        let (span, label) = limits_label(s);
+        out.push(
+            Diagnostic::new(Code::CpuUnlimited, format!("`{}` has no CPU limit", s.name))
+                .primary(span, label)
+                .help("set `deploy: { limits: { cpus: \"1.0\" } }`"),
+        );
     }
 }
