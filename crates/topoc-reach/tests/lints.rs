@@ -74,6 +74,8 @@ fn host_paths_are_cleaned_before_matching() {
     assert!(mount("/var/lib/mysql:/var/lib/mysql").is_empty(), "a database's own state is not the host's");
     assert!(mount("/etc/localtime:/etc/localtime:ro").is_empty());
     assert!(mount("/etcetera:/x").is_empty(), "a prefix is matched per path component");
+    assert_eq!(mount("/run/containerd/containerd.sock:/c.sock"), vec![Code::SensitiveMount]);
+    assert_eq!(mount("/var/run/docker.sock:/d.sock:ro"), vec![Code::DockerSocket], "reported once, as docker-socket");
 }
 
 #[test]
