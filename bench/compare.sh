@@ -96,7 +96,7 @@ import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 n, runs = sys.argv[2], sys.argv[3]
 t = {name: (float(s), int(m)) for name, s, m in rows}
-def ms(s): return f"{s * 1000:.0f} ms" if s < 10 else f"{s:.1f} s"
+def ms(s): return f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s"
 print(f"tenants N={n} ({4 * int(n) + 2} services, {int(n) + 1} networks); median of {runs} runs; peak RSS median of 3\n")
 print("| command | median | peak RSS |")
 print("|---|---:|---:|")

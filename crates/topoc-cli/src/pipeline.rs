@@ -222,6 +222,36 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// Why a finding cannot be lowered, suppressed or baselined, if it cannot.
+/// `topoc.toml` sets the severity of findings; it cannot make a rule run. Rules of the
+/// `hardening` group run only when the spec's `lints` section enables them, so an override
+/// that raises one the spec leaves off would silently do nothing: say so where it is written.
+fn hardening_overrides_without_effect(rules: &topoc_diag::Rules, topology: &Topology) -> Diagnostics {
+    use topoc_reach::lints::{Group, group};
+    let enabled = |code: Code| {
+        let by_name = |name: &str| topology.lints.iter().rev().find(|s| s.name == name).map(|s| s.level);
+        by_name(code.as_str())
+            .or_else(|| by_name(Group::Hardening.as_str()))
+            .is_some_and(|level| level != topoc_model::LintLevel::Off)
+    };
+    rules
+        .overrides
+        .iter()
+        .filter(|o| o.severity.is_some() && group(o.code) == Some(Group::Hardening) && !enabled(o.code))
+        .map(|o| {
+            Diagnostic::new(
+                Code::UnusedRule,
+                format!("`{}` is a hardening lint the spec does not enable: this override changes nothing", o.code.as_str()),
+            )
+            .with_severity(Severity::Warning)
+            .primary(o.span, "no finding of this code is produced")
+            .help(format!(
+                "enable it in the spec: `lints: {{ {}: warning }}` (or the whole group: `lints: {{ hardening: note }}`)",
+                o.code.as_str()
+            ))
+        })
+        .collect()
+}
+
 fn protected(d: &Diagnostic, compiled: bool) -> Option<&'static str> {
     match d.code {
         _ if d.severity == Severity::Error && !compiled => {
@@ -269,6 +299,9 @@ pub(crate) fn apply_policy(
         let (read, diags) = crate::config::parse(&text, file);
         rules = read;
         problems.extend(diags);
+    }
+    if let Some(topology) = &outcome.topology {
+        problems.extend(hardening_overrides_without_effect(&rules, topology));
     }
     // The spec is always the first file.
     if let Some(spec_file) = outcome.files.get(topoc_diag::FileId(0)) {

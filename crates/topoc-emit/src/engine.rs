@@ -82,6 +82,7 @@ impl Templates {
             Ok(Templates::builtin_source(name).map(str::to_owned))
         });
         env.set_auto_escape_callback(|_| AutoEscape::Json);
+        env.set_formatter(yaml_safe_formatter);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         if let Ok(syntax) =
             SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).keep_trailing_newline(true).build()
@@ -89,5 +90,28 @@ impl Templates {
             env.set_syntax(syntax);
         }
         env
+    }
+}
+
+/// minijinja's JSON auto-escape, with the three Unicode line breaks JSON leaves raw written as
+/// escapes: a YAML reader (Compose's among them) takes a raw U+0085, U+2028 or U+2029 inside a
+/// double-quoted string for a line break and folds it into a space.
+fn yaml_safe_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &mut minijinja::State<'_, '_>,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    let raw_breaks = ['\u{85}', '\u{2028}', '\u{2029}'];
+    match value.as_str() {
+        Some(text)
+            if !value.is_safe() && matches!(state.auto_escape(), AutoEscape::Json) && text.contains(raw_breaks) =>
+        {
+            let json = serde_json::to_string(text)
+                .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::BadSerialization, e.to_string()))?;
+            let escaped =
+                json.replace('\u{85}', "\\u0085").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
+            out.write_str(&escaped).map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
     }
 }

@@ -4,6 +4,7 @@ mod addresses;
 mod checks;
 mod networks;
 mod policy;
+mod reinterpreted;
 mod services;
 mod templates;
 

@@ -141,6 +141,8 @@ pub(crate) fn declare(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx) {
 }
 
 fn network(topo: &Topology, name: Sp<String>, spec: &NetworkSpec, origin: Origin, cx: &mut Cx) -> Network {
+    super::reinterpreted::check_keys("driver_opts", &spec.driver_opts, cx);
+    super::reinterpreted::check_keys("labels", &spec.labels, cx);
     let driver = spec.driver.as_ref().map_or(Driver::Bridge, |d| d.value);
     let flag = |f: &Option<Sp<bool>>| f.as_ref().map(|f| f.value);
     if let (Some(subnet), Some(pool)) = (&spec.subnet, &spec.pool) {

@@ -294,6 +294,10 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
         update_delay: d.and_then(|d| d.update_delay.as_ref().map(|m| m.value.clone())),
         labels: d.map(|d| pairs(&d.labels)).unwrap_or_default(),
     };
+    super::reinterpreted::check_command("command", &s.command, cx);
+    super::reinterpreted::check_command("entrypoint", &s.entrypoint, cx);
+    super::reinterpreted::check_keys("environment", &s.environment, cx);
+    super::reinterpreted::check_keys("labels", &s.labels, cx);
     let strings = |v: &[Sp<String>]| v.iter().map(|x| x.value.clone()).collect::<Vec<_>>();
     Service {
         id,
