@@ -74,27 +74,42 @@ pub fn group(code: Code) -> Option<Group> {
 }
 
 /// Run every lint rule, pushing findings at their default severity. Findings of one rule at
-/// the same spec lines (the services one template stamps) are merged into one.
+/// the same spec lines (the services one template stamps) are merged into one. Findings of
+/// rules the spec's `lints` section leaves off are dropped group by group, so a large topology
+/// does not hold a disabled finding per service ([`configure`] applies the levels).
 pub(crate) fn check(topo: &Topology, engine: &crate::EngineProfile, out: &mut Diagnostics) {
-    let mut found = Diagnostics::new();
-    capabilities::check(topo, &mut found);
-    images::check(topo, &mut found);
-    ports::check(topo, engine, &mut found);
-    mounts::check(topo, &mut found);
-    secrets::check(topo, &mut found);
-    resources::check(topo, &mut found);
-    network::check(topo, engine, &mut found);
+    let runs = |code: Code| match group(code) {
+        Some(g) => match level(topo, code, g) {
+            Some(LintLevel::Off) => false,
+            Some(_) => true,
+            None => g == Group::Default,
+        },
+        None => true,
+    };
+    let mut found: Vec<Diagnostic> = Vec::new();
+    let mut run = |rules: &dyn Fn(&mut Diagnostics)| {
+        let mut group_found = Diagnostics::new();
+        rules(&mut group_found);
+        found.extend(group_found.into_iter().filter(|d| runs(d.code)));
+    };
+    run(&|d| capabilities::check(topo, d));
+    run(&|d| images::check(topo, d));
+    run(&|d| ports::check(topo, engine, d));
+    run(&|d| mounts::check(topo, d));
+    run(&|d| secrets::check(topo, d));
+    run(&|d| resources::check(topo, d));
+    run(&|d| network::check(topo, engine, d));
     // Keyed by code and label spans: a scan of the merged findings per finding would be
     // quadratic in a topology written out in full (a finding per service).
     let mut index: std::collections::HashMap<(Code, Vec<topoc_diag::Span>), usize> = std::collections::HashMap::new();
     let mut merged: Vec<(Diagnostic, Vec<String>)> = Vec::new();
-    for d in found.iter() {
+    for d in found {
         let key = (d.code, d.labels.iter().map(|l| l.span).collect::<Vec<_>>());
         match index.get(&key) {
-            Some(&i) => merged[i].1.push(d.message.clone()),
+            Some(&i) => merged[i].1.push(d.message),
             None => {
                 index.insert(key, merged.len());
-                merged.push((d.clone(), Vec::new()));
+                merged.push((d, Vec::new()));
             }
         }
     }
@@ -140,9 +155,7 @@ pub(crate) fn configure(topo: &Topology, findings: Diagnostics) -> Diagnostics {
             out.push(d.clone());
             continue;
         };
-        let by_name = |name: &str| topo.lints.iter().rev().find(|s| s.name == name).map(|s| s.level);
-        let level = by_name(d.code.as_str()).or_else(|| by_name(group.as_str()));
-        let severity = match level {
+        let severity = match level(topo, d.code, group) {
             Some(LintLevel::Off) => continue,
             Some(LintLevel::Note) => Severity::Note,
             Some(LintLevel::Warning) => Severity::Warning,
@@ -153,6 +166,12 @@ pub(crate) fn configure(topo: &Topology, findings: Diagnostics) -> Diagnostics {
         out.push(d.clone().with_severity(severity));
     }
     out
+}
+
+/// The level the spec's `lints` section sets for a rule: its own entry, else its group's.
+fn level(topo: &Topology, code: Code, group: Group) -> Option<LintLevel> {
+    let by_name = |name: &str| topo.lints.iter().rev().find(|s| s.name == name).map(|s| s.level);
+    by_name(code.as_str()).or_else(|| by_name(group.as_str()))
 }
 
 /// Where a finding about a setting points: the setting, else the service's name.
