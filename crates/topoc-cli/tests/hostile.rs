@@ -2,8 +2,7 @@
 //!
 //! - `tests/hostile/*.{yaml,toml}`: each case's first line says what must come out of it,
 //!   `# expect: builds` or `# expect: CODE [CODE...]` (exactly the set of error codes `topoc
-//!   check --format json` reports). A case with a `# known-bug:` line is a bug found and not yet
-//!   fixed: it runs only in the ignored `known_bugs_are_fixed`.
+//!   check --format json` reports).
 //! - Generated at test time: a ~10 MB spec, 100k-entry lists, very deep nesting, alias bombs.
 //! - Every run is bounded in time (killed after `TOPOC_HOSTILE_TIMEOUT` seconds, default 20),
 //!   must exit 0, 1 or 2 (never a signal or Rust's 101), and never print "panicked".
@@ -149,7 +148,6 @@ enum Expect {
 struct Case {
     path: PathBuf,
     expect: Expect,
-    known_bug: bool,
 }
 
 fn hostile_dir() -> PathBuf {
@@ -179,8 +177,7 @@ fn read_cases() -> Vec<Case> {
                 }
             })
             .unwrap_or_else(|| panic!("{}: the first line must be `# expect: builds|CODE...`", path.display()));
-        let known_bug = header.iter().any(|l| l.starts_with("# known-bug:"));
-        cases.push(Case { path, expect, known_bug });
+        cases.push(Case { path, expect });
     }
     cases.sort_by(|a, b| a.path.cmp(&b.path));
     assert!(cases.len() >= 20, "the hostile corpus is missing");
@@ -274,28 +271,13 @@ fn run_case(path: &Path, expect: &Expect, compose_check: bool, human: bool) -> V
 #[test]
 fn hostile_corpus() {
     let mut failures = Vec::new();
-    for case in read_cases().into_iter().filter(|c| !c.known_bug) {
+    for case in read_cases() {
         let problems = run_case(&case.path, &case.expect, true, true);
         if !problems.is_empty() {
             failures.push(format!("{}:\n  {}", case.path.display(), problems.join("\n  ")));
         }
     }
     assert!(failures.is_empty(), "{} hostile case(s) failed:\n{}", failures.len(), failures.join("\n"));
-}
-
-/// The cases marked `# known-bug:` (see each file's header): run with `--ignored` after a fix,
-/// then drop the marker.
-#[test]
-#[ignore = "known bugs: the tests/hostile cases with a `# known-bug:` line (their headers say what goes wrong)"]
-fn known_bugs_are_fixed() {
-    let mut failures = Vec::new();
-    for case in read_cases().into_iter().filter(|c| c.known_bug) {
-        let problems = run_case(&case.path, &case.expect, true, true);
-        if !problems.is_empty() {
-            failures.push(format!("{}:\n  {}", case.path.display(), problems.join("\n  ")));
-        }
-    }
-    assert!(failures.is_empty(), "{} known bug(s) remain:\n{}", failures.len(), failures.join("\n"));
 }
 
 // ---------------------------------------------------------------------------------------
