@@ -322,6 +322,23 @@ fn deploy_task_errors(project: &str) -> String {
     if errors.is_empty() { errors } else { format!("tasks not running:\n{errors}") }
 }
 
+/// What a "Pool overlaps" refusal during the deployment itself means. The engine held no
+/// overlapping network beforehand (checked first), so Docker allocated one during the run: a
+/// network without an IPv4 subnet (IPv6-only, or none given) takes one from Docker's default
+/// pools (172.17-31.x and 192.168.x, 10.x for overlays), which can be one the spec also uses:
+/// which one it takes depends on what the engine allocated before (the live suite hit this
+/// with showcase's old 172.30.0.0/16 pool beside its IPv6-only tenant networks).
+pub(crate) fn overlap_hint(stderr: &str) -> &'static str {
+    if stderr.contains("Pool overlaps") {
+        "\nhint: a network Docker gave a subnet of its own during this deployment (one the spec \
+         leaves without an IPv4 subnet) took addresses the spec uses: move the spec's subnets \
+         out of Docker's default pools (`topoc check` reports them as topoc::docker-pool-overlap) \
+         or give every network an IPv4 subnet"
+    } else {
+        ""
+    }
+}
+
 /// Why a stack's tasks are not running, from `docker stack ps` (the task errors Swarm keeps).
 fn stack_task_errors(project: &str) -> String {
     exec::run(
@@ -344,6 +361,15 @@ mod tests {
       {"Name": "host", "Scope": "local", "IPAM": {"Config": []}},
       {"Name": "odd", "Scope": "local", "IPAM": {"Config": null}}
     ]"#;
+
+    #[test]
+    fn only_pool_overlaps_get_the_hint() {
+        assert!(
+            overlap_hint("Error response from daemon: Pool overlaps with other one on this address space")
+                .contains("docker-pool-overlap")
+        );
+        assert_eq!(overlap_hint("Error response from daemon: network not found"), "");
+    }
 
     #[test]
     fn inspect_output_yields_every_subnet() {

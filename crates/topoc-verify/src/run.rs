@@ -238,7 +238,7 @@ pub(crate) fn verify(
             Duration::from_secs(300),
         )?;
         if !out.success {
-            return Err(format!("stack deploy failed: {}", out.stderr.trim()));
+            return Err(format!("stack deploy failed: {}{}", out.stderr.trim(), deploy::overlap_hint(&out.stderr)));
         }
         up_stderr = out.stderr;
         expected_containers = t
@@ -268,7 +268,7 @@ pub(crate) fn verify(
         let failed =
             up.stderr.lines().any(|l| l.contains("Error") || l.contains("error response") || l.starts_with("failed"));
         if !up.success || failed {
-            return Err(format!("deploy failed: {}", up.stderr.trim()));
+            return Err(format!("deploy failed: {}{}", up.stderr.trim(), deploy::overlap_hint(&up.stderr)));
         }
         up_stderr = up.stderr;
         expected_containers = t
