@@ -272,6 +272,11 @@ fn parse_inspect(json: &str, project: &str) -> Result<Vec<Container>, String> {
 /// a stack, leave the tasks that need them pending. Checked before anything is deployed, so
 /// the user learns which leftover to remove instead of reading a half-deployed failure.
 pub(crate) fn existing_overlaps(t: &Topology) -> Result<Vec<String>, String> {
+    Ok(overlaps_with(t, &engine_subnets()?))
+}
+
+/// `(name, scope, subnet)` of every network on the engine.
+fn engine_subnets() -> Result<Vec<(String, String, ipnet::IpNet)>, String> {
     let ids = exec::check("docker", &["network", "ls", "-q", "--no-trunc"], Duration::from_secs(20))?;
     let ids: Vec<&str> = ids.lines().filter(|l| !l.is_empty()).collect();
     if ids.is_empty() {
@@ -280,8 +285,50 @@ pub(crate) fn existing_overlaps(t: &Topology) -> Result<Vec<String>, String> {
     let mut args = vec!["network", "inspect"];
     args.extend(ids.iter().copied());
     let json = exec::check("docker", &args, Duration::from_secs(30))?;
-    let existing = parse_network_subnets(&json)?;
-    Ok(overlaps_with(t, &existing))
+    parse_network_subnets(&json)
+}
+
+/// Create docker_gwbridge before `docker swarm init` would: Docker would give it the next /16
+/// of its default pools, which can be a range the spec uses (pantheon's 172.30.x). Ours is the
+/// first of Docker's own candidates that overlaps nothing in the spec or on the engine; the
+/// options are the ones Docker documents for a custom docker_gwbridge.
+pub(crate) fn create_gwbridge(t: &Topology) -> Result<(), String> {
+    let existing = engine_subnets()?;
+    let taken = |candidate: &ipnet::IpNet| {
+        let overlaps =
+            |other: &ipnet::IpNet| candidate.contains(&other.network()) || other.contains(&candidate.network());
+        t.networks.iter().flat_map(|n| [&n.subnet, &n.subnet6]).flatten().any(|s| overlaps(&s.net))
+            || t.reserved.iter().any(|r| overlaps(&r.net))
+            || existing.iter().any(|(_, _, net)| overlaps(net))
+    };
+    let candidates = (18..=31u8)
+        .map(|b| ipnet::IpNet::V4(ipnet::Ipv4Net::new(std::net::Ipv4Addr::new(172, b, 0, 0), 16).expect("valid /16")))
+        .chain((0..16u8).map(|k| {
+            ipnet::IpNet::V4(ipnet::Ipv4Net::new(std::net::Ipv4Addr::new(192, 168, k * 16, 0), 20).expect("valid /20"))
+        }));
+    let Some(subnet) = candidates.into_iter().find(|c| !taken(c)) else {
+        return Err("no free subnet for docker_gwbridge in Docker's default pools".into());
+    };
+    let subnet = subnet.to_string();
+    exec::check(
+        "docker",
+        &[
+            "network",
+            "create",
+            "--subnet",
+            &subnet,
+            "--opt",
+            "com.docker.network.bridge.name=docker_gwbridge",
+            "--opt",
+            "com.docker.network.bridge.enable_icc=false",
+            "--opt",
+            "com.docker.network.bridge.enable_ip_masquerade=true",
+            "docker_gwbridge",
+        ],
+        Duration::from_secs(30),
+    )
+    .map(|_| ())
+    .map_err(|e| format!("cannot create docker_gwbridge ({subnet}): {e}"))
 }
 
 /// `(name, scope, subnet)` of each network in `docker network inspect` output.

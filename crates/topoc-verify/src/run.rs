@@ -80,13 +80,14 @@ impl Cleanup {
             let _ = std::fs::remove_file(&file);
         }
         problems.extend(self.setup.teardown());
-        if self.leave_swarm {
-            if let Err(e) = exec::check("docker", &["swarm", "leave", "--force"], Duration::from_secs(60)) {
-                problems.push(e);
-            }
-            if self.remove_gwbridge {
-                let _ = exec::run("docker", &["network", "rm", "docker_gwbridge"], None, Duration::from_secs(30));
-            }
+        if self.leave_swarm
+            && let Err(e) = exec::check("docker", &["swarm", "leave", "--force"], Duration::from_secs(60))
+        {
+            problems.push(e);
+        }
+        // Also when `swarm init` failed after verify created the bridge for it.
+        if self.remove_gwbridge {
+            let _ = exec::run("docker", &["network", "rm", "docker_gwbridge"], None, Duration::from_secs(30));
         }
         problems
     }
@@ -198,7 +199,10 @@ pub(crate) fn verify(
             say("initialising a single-node swarm (left again afterwards)");
             let had_gwbridge =
                 exec::run("docker", &["network", "inspect", "docker_gwbridge"], None, Duration::from_secs(20))?.success;
-            lock(cleanup)?.remove_gwbridge = !had_gwbridge;
+            if !had_gwbridge {
+                deploy::create_gwbridge(&t)?;
+                lock(cleanup)?.remove_gwbridge = true;
+            }
             exec::check("docker", &["swarm", "init"], Duration::from_secs(60))
                 .map_err(|e| format!("cannot initialise a swarm: {e}"))?;
             lock(cleanup)?.leave_swarm = true;
