@@ -4,15 +4,21 @@ use super::at;
 use topoc_diag::{Code, Diagnostic, Diagnostics};
 use topoc_model::{Service, Topology};
 
-pub(super) fn check(topo: &Topology, out: &mut Diagnostics) {
+pub(super) fn check(topo: &Topology, on: &dyn Fn(Code) -> bool, out: &mut Diagnostics) {
+    let rules: [(Code, fn(&Service, &mut Diagnostics)); 7] = [
+        (Code::Privileged, privileged),
+        (Code::DangerousCapability, dangerous_capability),
+        (Code::SecurityProfileDisabled, security_profile_disabled),
+        (Code::RootUser, root_user),
+        (Code::NoNewPrivileges, no_new_privileges),
+        (Code::CapabilitiesUnrestricted, capabilities_unrestricted),
+        (Code::WritableRootFs, writable_root_fs),
+    ];
+    let active: Vec<_> = rules.into_iter().filter(|(code, _)| on(*code)).map(|(_, rule)| rule).collect();
     for s in &topo.services {
-        privileged(s, out);
-        dangerous_capability(s, out);
-        security_profile_disabled(s, out);
-        root_user(s, out);
-        no_new_privileges(s, out);
-        capabilities_unrestricted(s, out);
-        writable_root_fs(s, out);
+        for rule in &active {
+            rule(s, out);
+        }
     }
 }
 

@@ -4,11 +4,16 @@ use super::at;
 use topoc_diag::{Code, Diagnostic, Diagnostics};
 use topoc_model::{Service, Topology};
 
-pub(super) fn check(topo: &Topology, out: &mut Diagnostics) {
-    for s in &topo.services {
+pub(super) fn check(topo: &Topology, on: &dyn Fn(Code) -> bool, out: &mut Diagnostics) {
+    let (unpinned, no_digest) = (on(Code::ImageUnpinned), on(Code::ImageNoDigest));
+    for s in topo.services.iter().filter(|_| unpinned || no_digest) {
         let image = Image::parse(&s.image);
-        image_unpinned(s, &image, out);
-        image_no_digest(s, &image, out);
+        if unpinned {
+            image_unpinned(s, &image, out);
+        }
+        if no_digest {
+            image_no_digest(s, &image, out);
+        }
     }
 }
 

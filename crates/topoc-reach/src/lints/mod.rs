@@ -92,12 +92,14 @@ pub(crate) fn check(topo: &Topology, engine: &crate::EngineProfile, out: &mut Di
         rules(&mut group_found);
         found.extend(group_found.into_iter().filter(|d| runs(d.code)));
     };
-    run(&|d| capabilities::check(topo, d));
-    run(&|d| images::check(topo, d));
-    run(&|d| ports::check(topo, engine, d));
-    run(&|d| mounts::check(topo, d));
+    // Rules that are off are not run at all; what a group still reports for a code that is
+    // off (one pass yielding two kinds) is dropped here.
+    run(&|d| capabilities::check(topo, &runs, d));
+    run(&|d| images::check(topo, &runs, d));
+    run(&|d| ports::check(topo, engine, &runs, d));
+    run(&|d| mounts::check(topo, &runs, d));
     run(&|d| secrets::check(topo, d));
-    run(&|d| resources::check(topo, d));
+    run(&|d| resources::check(topo, &runs, d));
     run(&|d| network::check(topo, engine, d));
     // Keyed by code and label spans: a scan of the merged findings per finding would be
     // quadratic in a topology written out in full (a finding per service).

@@ -3,9 +3,14 @@
 use topoc_diag::{Code, Diagnostic, Diagnostics};
 use topoc_model::{Access, MountSource, Topology};
 
-pub(super) fn check(topo: &Topology, out: &mut Diagnostics) {
-    host_paths(topo, out);
-    shared_volume(topo, out);
+pub(super) fn check(topo: &Topology, on: &dyn Fn(Code) -> bool, out: &mut Diagnostics) {
+    // One pass over the binds finds both kinds; the caller drops a kind that is off.
+    if on(Code::SensitiveMount) || on(Code::RootEquivalentMount) {
+        host_paths(topo, out);
+    }
+    if on(Code::SharedVolume) {
+        shared_volume(topo, out);
+    }
 }
 
 /// A bind source as Docker cleans it: `.` and `..` resolved, repeated and trailing `/`

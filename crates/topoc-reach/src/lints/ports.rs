@@ -5,15 +5,22 @@ use std::net::IpAddr;
 use topoc_diag::{Code, Diagnostic, Diagnostics};
 use topoc_model::{NetworkMode, Protocol, PublishedPort, Service, Topology};
 
-pub(super) fn check(topo: &Topology, engine: &crate::EngineProfile, out: &mut Diagnostics) {
+pub(super) fn check(topo: &Topology, engine: &crate::EngineProfile, on: &dyn Fn(Code) -> bool, out: &mut Diagnostics) {
     let publishing = || topo.services.iter().filter(|s| !matches!(s.network_mode, NetworkMode::Host));
+    let (all_interfaces, privileged) = (on(Code::PortAllInterfaces), on(Code::PrivilegedPort));
     for s in publishing() {
         for p in &s.ports {
-            port_all_interfaces(s, p, engine, out);
-            privileged_port(s, p, out);
+            if all_interfaces {
+                port_all_interfaces(s, p, engine, out);
+            }
+            if privileged {
+                privileged_port(s, p, out);
+            }
         }
     }
-    duplicate_published_port(publishing(), out);
+    if on(Code::DuplicatePublishedPort) {
+        duplicate_published_port(publishing(), out);
+    }
 }
 
 fn wildcard(ip: Option<IpAddr>) -> bool {

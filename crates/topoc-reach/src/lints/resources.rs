@@ -5,11 +5,17 @@ use super::at;
 use topoc_diag::{Code, Diagnostic, Diagnostics};
 use topoc_model::{Service, Topology};
 
-pub(super) fn check(topo: &Topology, out: &mut Diagnostics) {
+pub(super) fn check(topo: &Topology, on: &dyn Fn(Code) -> bool, out: &mut Diagnostics) {
+    let rules: [(Code, fn(&Service, &mut Diagnostics)); 3] = [
+        (Code::HealthcheckMissing, healthcheck_missing),
+        (Code::MemoryUnlimited, memory_unlimited),
+        (Code::CpuUnlimited, cpu_unlimited),
+    ];
+    let active: Vec<_> = rules.into_iter().filter(|(code, _)| on(*code)).map(|(_, rule)| rule).collect();
     for s in &topo.services {
-        healthcheck_missing(s, out);
-        memory_unlimited(s, out);
-        cpu_unlimited(s, out);
+        for rule in &active {
+            rule(s, out);
+        }
     }
 }
 
