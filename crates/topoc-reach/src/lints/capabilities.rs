@@ -5,7 +5,7 @@ use topoc_diag::{Code, Diagnostic, Diagnostics};
 use topoc_model::{Service, Topology};
 
 pub(super) fn check(topo: &Topology, on: &dyn Fn(Code) -> bool, out: &mut Diagnostics) {
-    let rules: [(Code, fn(&Service, &mut Diagnostics)); 7] = [
+    let rules: [(Code, super::ServiceRule); 7] = [
         (Code::Privileged, privileged),
         (Code::DangerousCapability, dangerous_capability),
         (Code::SecurityProfileDisabled, security_profile_disabled),

@@ -170,6 +170,9 @@ pub(crate) fn configure(topo: &Topology, findings: Diagnostics) -> Diagnostics {
     out
 }
 
+/// A rule that looks at one service at a time.
+type ServiceRule = fn(&Service, &mut Diagnostics);
+
 /// The level the spec's `lints` section sets for a rule: its own entry, else its group's.
 fn level(topo: &Topology, code: Code, group: Group) -> Option<LintLevel> {
     let by_name = |name: &str| topo.lints.iter().rev().find(|s| s.name == name).map(|s| s.level);

@@ -6,7 +6,7 @@ use topoc_diag::{Code, Diagnostic, Diagnostics};
 use topoc_model::{Service, Topology};
 
 pub(super) fn check(topo: &Topology, on: &dyn Fn(Code) -> bool, out: &mut Diagnostics) {
-    let rules: [(Code, fn(&Service, &mut Diagnostics)); 3] = [
+    let rules: [(Code, super::ServiceRule); 3] = [
         (Code::HealthcheckMissing, healthcheck_missing),
         (Code::MemoryUnlimited, memory_unlimited),
         (Code::CpuUnlimited, cpu_unlimited),
