@@ -27,17 +27,28 @@ pub fn sanitize_key(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' }).collect()
 }
 
-/// Simple glob match: `*` any run, `?` one character.
+/// Simple glob match: `*` any run, `?` one character. Policy selectors match every service
+/// name against every glob rule, so ASCII text (nearly all names) is matched byte by byte
+/// without allocating.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
+    if pattern.is_ascii() && text.is_ascii() {
+        glob(pattern.as_bytes(), text.as_bytes(), b'*', b'?')
+    } else {
+        let p: Vec<char> = pattern.chars().collect();
+        let t: Vec<char> = text.chars().collect();
+        glob(&p, &t, '*', '?')
+    }
+}
+
+/// Greedy glob matching with backtracking to the last `*` (linear for patterns with one `*`).
+fn glob<T: Copy + PartialEq>(p: &[T], t: &[T], any_run: T, any_one: T) -> bool {
     let (mut pi, mut ti) = (0, 0);
     let (mut star, mut mark) = (None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && (p[pi] == any_one || p[pi] == t[ti]) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == any_run {
             star = Some(pi);
             mark = ti;
             pi += 1;
@@ -49,7 +60,7 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    while pi < p.len() && p[pi] == '*' {
+    while pi < p.len() && p[pi] == any_run {
         pi += 1;
     }
     pi == p.len()
@@ -70,5 +81,9 @@ mod tests {
         assert!(glob_match("*-isolated", "coder-isolated"));
         assert!(!glob_match("agent-?", "agent-17"));
         assert!(glob_match("*", ""));
+        // Non-ASCII takes the char path: `?` is one character, not one byte.
+        assert!(glob_match("café-?", "café-ü"));
+        assert!(glob_match("*é*", "café"));
+        assert!(!glob_match("caf?", "caféé"));
     }
 }
