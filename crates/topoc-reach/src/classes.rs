@@ -7,7 +7,7 @@
 //! network mode, their published ports, the template instance they belong to, and which named
 //! selectors (`api`, `agent-*`) pick them. Relays and socket mounts get a class of their own.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use topoc_model::{
     MountSource, NetworkId, NetworkMode, PortMode, Selector, SelectorTarget, Service, ServiceId, TemplateId, Topology,
 };
@@ -105,14 +105,14 @@ pub fn named_selectors(topo: &Topology) -> Vec<&Selector> {
 
 pub fn build(topo: &Topology) -> Classes {
     let named = named_selectors(topo);
-    let picks: Vec<std::collections::HashSet<ServiceId>> = named
+    let picks: Vec<foldhash::HashSet<ServiceId>> = named
         .iter()
         .map(|s| match &s.target {
             SelectorTarget::Services(ids) => ids.iter().copied().collect(),
             _ => Default::default(),
         })
         .collect();
-    let mut by_signature: HashMap<Signature, ClassId> = HashMap::new();
+    let mut by_signature: HashMap<Signature, ClassId> = HashMap::default();
     let mut classes: Vec<Class> = Vec::new();
     let mut of_service = Vec::with_capacity(topo.services.len());
     for s in &topo.services {

@@ -7,8 +7,8 @@
 use crate::classes::{Class, ClassId, Classes, ModeKind};
 use crate::engine::EngineProfile;
 use crate::ports::PortSet;
+use foldhash::{HashMap, HashSet};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
-use std::collections::{HashMap, HashSet};
 use topoc_model::{Driver, NetworkId, ServiceId, Topology};
 
 /// A point traffic starts from or arrives at.
@@ -149,7 +149,7 @@ pub fn build(topo: &Topology, classes: &Classes, engine: &EngineProfile) -> Reac
     }
     let host = graph.add_node(Endpoint::Host);
     let external = graph.add_node(Endpoint::External);
-    let mut reach = Reach { graph, host, external, edges: HashMap::new(), seen: HashSet::new() };
+    let mut reach = Reach { graph, host, external, edges: HashMap::default(), seen: HashSet::default() };
 
     // Members of each network, as classes.
     let mut members: Vec<Vec<ClassId>> = vec![Vec::new(); topo.networks.len()];

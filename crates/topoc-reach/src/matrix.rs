@@ -219,7 +219,7 @@ fn unsatisfied(
         Endpoint::Class(c) => analysis.classes.classes[c.index()].origin,
         _ => None,
     };
-    let reachable: std::collections::HashSet<(usize, usize)> = cells.iter().map(|c| (c.from, c.to)).collect();
+    let reachable: foldhash::HashSet<(usize, usize)> = cells.iter().map(|c| (c.from, c.to)).collect();
     let mut wanted: std::collections::BTreeSet<(usize, usize)> = Default::default();
     for (i, rule) in topo.policy.rules.iter().enumerate() {
         if rule.verdict != Verdict::Allow {

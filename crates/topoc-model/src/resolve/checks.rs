@@ -4,7 +4,7 @@
 use super::Cx;
 use crate::ipam;
 use crate::ir::*;
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::net::IpAddr;
 use topoc_diag::{Code, Diagnostic, Span};
 
@@ -89,7 +89,7 @@ fn reserved(topo: &Topology, cx: &mut Cx) {
 /// Static addresses: unique per network, and not the gateway (explicit, or the first host
 /// that Docker's IPAM takes when none is given on bridge and overlay networks).
 fn addresses(topo: &Topology, cx: &mut Cx) {
-    let mut seen: HashMap<(NetworkId, IpAddr), (ServiceId, Span)> = HashMap::new();
+    let mut seen: HashMap<(NetworkId, IpAddr), (ServiceId, Span)> = HashMap::default();
     for s in &topo.services {
         for a in &s.attachments {
             let network = topo.network(a.network);
@@ -151,7 +151,7 @@ fn addresses(topo: &Topology, cx: &mut Cx) {
 }
 
 fn macs(topo: &Topology, cx: &mut Cx) {
-    let mut seen: HashMap<&str, (&str, Span)> = HashMap::new();
+    let mut seen: HashMap<&str, (&str, Span)> = HashMap::default();
     for s in &topo.services {
         for a in &s.attachments {
             let Some(mac) = a.mac.as_deref() else {

@@ -11,7 +11,7 @@ mod templates;
 use crate::ir::*;
 use crate::lock::Lock;
 use crate::names;
-use std::collections::HashMap;
+use foldhash::HashMap;
 use topoc_diag::{Code, Diagnostic, Diagnostics, Span};
 use topoc_spec::{Sp, TopologySpec};
 

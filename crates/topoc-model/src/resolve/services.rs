@@ -115,8 +115,7 @@ pub(crate) fn resolve_all(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx)
     }
     // The networks each attached-to service already has: core services are attached once per
     // template instance, so a scan of their attachments per instance would be quadratic.
-    let mut attached: std::collections::HashMap<ServiceId, std::collections::HashSet<NetworkId>> =
-        std::collections::HashMap::new();
+    let mut attached: foldhash::HashMap<ServiceId, foldhash::HashSet<NetworkId>> = foldhash::HashMap::default();
     for attach in &expanded.attach {
         let Some(&id) = cx.service_ids.get(&attach.service.value) else {
             let known = topo.services.iter().map(|s| s.name.clone());
@@ -362,7 +361,7 @@ fn pairs(map: &topoc_spec::Map<Sp<topoc_spec::Text>>) -> Vec<(String, String)> {
 /// The ids of `names`, and the names that have none.
 fn lookup_all<'n, I: Copy>(
     names: &'n [Sp<String>],
-    ids: &std::collections::HashMap<String, I>,
+    ids: &foldhash::HashMap<String, I>,
 ) -> (Vec<I>, Vec<&'n Sp<String>>) {
     let mut found = Vec::with_capacity(names.len());
     let mut missing = Vec::new();

@@ -103,7 +103,7 @@ pub(crate) fn check(topo: &Topology, engine: &crate::EngineProfile, out: &mut Di
     run(&|d| network::check(topo, engine, d));
     // Keyed by code and label spans: a scan of the merged findings per finding would be
     // quadratic in a topology written out in full (a finding per service).
-    let mut index: std::collections::HashMap<(Code, Vec<topoc_diag::Span>), usize> = std::collections::HashMap::new();
+    let mut index: foldhash::HashMap<(Code, Vec<topoc_diag::Span>), usize> = foldhash::HashMap::default();
     let mut merged: Vec<(Diagnostic, Vec<String>)> = Vec::new();
     for d in found {
         let key = (d.code, d.labels.iter().map(|l| l.span).collect::<Vec<_>>());
