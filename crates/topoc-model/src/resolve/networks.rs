@@ -117,6 +117,7 @@ pub(crate) fn overlaps(a: IpNet, b: IpNet) -> bool {
 
 /// Register every network with its explicit settings. Subnets from pools come next.
 pub(crate) fn declare(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx) {
+    topo.networks.reserve(expanded.networks.len());
     for decl in &expanded.networks {
         let name = &decl.name;
         cx.check_key("network", name, name.span);

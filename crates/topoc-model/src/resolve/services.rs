@@ -103,6 +103,7 @@ pub(crate) fn declare(_topo: &mut Topology, expanded: &Expanded, cx: &mut Cx) {
 }
 
 pub(crate) fn resolve_all(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx) {
+    topo.services.reserve(expanded.services.len());
     for decl in &expanded.services {
         let Some(&id) = cx.service_ids.get(&decl.name.value) else {
             continue;

@@ -13,7 +13,9 @@ use topoc_spec::{
 /// A network, service or volume to declare, with where it came from.
 pub(crate) struct Decl<T> {
     pub(crate) name: Sp<String>,
-    pub(crate) spec: T,
+    /// Boxed: a service spec is over a kilobyte, and tens of thousands of stamped ones are
+    /// moved as the lists grow.
+    pub(crate) spec: Box<T>,
     pub(crate) origin: Origin,
 }
 
@@ -59,17 +61,17 @@ pub(crate) fn expand(spec: &TopologySpec, cx: &mut Cx) -> Expanded {
             let stamp_name = |k: &Sp<String>| Sp::new(substitute_text(k, &vars), k.span);
             for (k, raw) in template.networks.iter() {
                 if let Some(spec) = stamp::<NetworkSpec>(&raw.node, &vars, cx) {
-                    out.networks.push(Decl { name: stamp_name(k), spec, origin: origin.clone() });
+                    out.networks.push(Decl { name: stamp_name(k), spec: Box::new(spec), origin: origin.clone() });
                 }
             }
             for (k, raw) in template.services.iter() {
                 if let Some(spec) = stamp::<ServiceSpec>(&raw.node, &vars, cx) {
-                    out.services.push(Decl { name: stamp_name(k), spec, origin: origin.clone() });
+                    out.services.push(Decl { name: stamp_name(k), spec: Box::new(spec), origin: origin.clone() });
                 }
             }
             for (k, raw) in template.volumes.iter() {
                 if let Some(spec) = stamp::<VolumeSpec>(&raw.node, &vars, cx) {
-                    out.volumes.push(Decl { name: stamp_name(k), spec, origin: origin.clone() });
+                    out.volumes.push(Decl { name: stamp_name(k), spec: Box::new(spec), origin: origin.clone() });
                 }
             }
             for (k, raw) in template.attach.iter() {
@@ -84,7 +86,7 @@ pub(crate) fn expand(spec: &TopologySpec, cx: &mut Cx) -> Expanded {
 }
 
 fn declared<T: Clone>(name: &Sp<String>, spec: &T) -> Decl<T> {
-    Decl { name: name.clone(), spec: spec.clone(), origin: Origin::Declared }
+    Decl { name: name.clone(), spec: Box::new(spec.clone()), origin: Origin::Declared }
 }
 
 fn stamp<T: Decode>(node: &Node, vars: &[(&str, &str)], cx: &mut Cx) -> Option<T> {
