@@ -5,9 +5,11 @@
 //! per-replica addresses expanded, every `$` doubled so Compose interpolation leaves values as
 //! written.
 
+use crate::lazy::{Items, Model, Root, fields};
 use crate::{EmitError, Provenance, Templates};
 use serde::Serialize;
 use std::net::IpAddr;
+use std::sync::Arc;
 use topoc_model::{Access, Command, Driver, MountSource, NetworkMode, Protocol, SecretSource, Service, Topology};
 
 pub const TEMPLATE: &str = "compose.yaml.j2";
@@ -413,6 +415,81 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
 pub fn render(topo: &Topology, provenance: &Provenance, templates: &Templates) -> Result<String, EmitError> {
     let env = templates.environment();
     let template = env.get_template(TEMPLATE)?;
-    let model = model(topo, provenance);
-    Ok(template.render(minijinja::Value::from(minijinja::value::Serde(&model)))?)
+    Ok(template.render(Root::value(model(topo, provenance)))?)
+}
+
+fields!(ComposeModel { model_version, header, name, services, networks, volumes, secrets });
+fields!(NetworkView { key, name, external, driver, internal, attachable, enable_ipv6, driver_opts, ipam, labels });
+fields!(ServiceView {
+    key,
+    image,
+    command,
+    entrypoint,
+    environment,
+    secrets,
+    volumes,
+    ports,
+    replicas,
+    deploy,
+    healthcheck,
+    networks,
+    network_mode,
+    user,
+    read_only,
+    privileged,
+    cap_add,
+    cap_drop,
+    security_opt,
+    hostname,
+    dns,
+    extra_hosts,
+    depends_on,
+    restart,
+    gpus,
+    working_dir,
+    labels,
+});
+
+impl Model for ComposeModel {
+    fn list(model: &Arc<Self>, name: &str) -> Option<minijinja::Value> {
+        match name {
+            "services" => Some(Items::value(model, |m: &ComposeModel| &m.services)),
+            "networks" => Some(Items::value(model, |m: &ComposeModel| &m.networks)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lazy::tests::assert_fields_match_serde;
+
+    #[test]
+    fn lazy_fields_are_the_render_model() {
+        let text = "topology: t\nnetworks:\n  a: { subnet: 10.1.0.0/24 }\n  b: { driver: overlay, attachable: true }\nservices:\n  s:\n    image: x:1\n    command: [run]\n    environment: { K: v }\n    networks: { a: { ip: .5 }, b: {} }\n    ports: [\"127.0.0.1:80:80\"]\n";
+        let spec = topoc_spec::load(text, topoc_spec::Format::Yaml, topoc_diag::FileId(0)).expect("loads");
+        let topo = topoc_model::resolve(&spec, &topoc_model::Lock::default()).topology.expect("resolves");
+        let provenance = crate::Provenance { spec_name: "t.yaml".into(), spec_sha256: String::new() };
+        let model = super::model(&topo, &provenance);
+        assert_fields_match_serde(&model, "ComposeModel");
+        for s in &model.services {
+            assert_fields_match_serde(s, "ServiceView");
+        }
+        for n in &model.networks {
+            assert_fields_match_serde(n, "NetworkView");
+        }
+        assert!(!model.services.is_empty() && model.networks.len() == 2);
+
+        // A user's template sees the lazy model as it would see the serialised one: lengths,
+        // indexing, filters over attributes, JSON of whole records, iteration of a record.
+        let mut env = minijinja::Environment::new();
+        let template = "{{ services|length }} {{ services[0].key }} {{ services|map(attribute='key')|join(',') }} \
+            {{ networks[1]|tojson }} {{ services[0].networks|tojson }} {% for k in services[0] %}{{ k }};{% endfor %} \
+            {{ services[0] is mapping }} {{ services is sequence }} {{ name }}";
+        env.add_template("t", template).expect("template parses");
+        let t = env.get_template("t").expect("template");
+        let eager = t.render(minijinja::Value::from(minijinja::value::Serde(&model))).expect("renders eagerly");
+        let lazy = t.render(crate::lazy::Root::value(super::model(&topo, &provenance))).expect("renders lazily");
+        assert_eq!(lazy, eager);
+    }
 }

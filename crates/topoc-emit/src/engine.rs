@@ -102,9 +102,13 @@ fn yaml_safe_formatter(
     value: &minijinja::Value,
 ) -> Result<(), minijinja::Error> {
     let raw_breaks = ['\u{85}', '\u{2028}', '\u{2029}'];
+    // Most values are ASCII, which `is_ascii` rules out in one fast pass.
     match value.as_str() {
         Some(text)
-            if !value.is_safe() && matches!(state.auto_escape(), AutoEscape::Json) && text.contains(raw_breaks) =>
+            if !text.is_ascii()
+                && !value.is_safe()
+                && matches!(state.auto_escape(), AutoEscape::Json)
+                && text.contains(raw_breaks) =>
         {
             let json = serde_json::to_string(text)
                 .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::BadSerialization, e.to_string()))?;

@@ -11,6 +11,7 @@
 
 pub mod compose;
 mod engine;
+mod lazy;
 pub mod matrix;
 pub mod picture;
 pub mod stack;

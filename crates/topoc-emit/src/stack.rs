@@ -23,8 +23,10 @@
 //! - `deploy.resources.*.cpus` is a string, as the format requires.
 
 use crate::compose::{CommandView, HealthcheckView, MountView, ResourcesView, VolumeView, command, esc, esc_pairs};
+use crate::lazy::{Items, Model, Root, fields};
 use crate::{EmitError, Provenance, Templates};
 use serde::Serialize;
+use std::sync::Arc;
 use topoc_model::{
     Access, DeployMode, Driver, MountSource, NetworkMode, PortMode, Protocol, RestartPolicy, SecretSource, Service,
     Topology,
@@ -340,6 +342,62 @@ fn service(topo: &Topology, s: &Service, host_key: &str) -> ServiceView {
 pub fn render(topo: &Topology, provenance: &Provenance, templates: &Templates) -> Result<String, EmitError> {
     let env = templates.environment();
     let template = env.get_template(TEMPLATE)?;
-    let model = model(topo, provenance);
-    Ok(template.render(minijinja::Value::from(minijinja::value::Serde(&model)))?)
+    Ok(template.render(Root::value(model(topo, provenance)))?)
+}
+
+fields!(StackModel { model_version, header, stack, format_version, services, networks, volumes, secrets });
+fields!(NetworkView { key, name, external, driver, internal, attachable, driver_opts, subnet, labels });
+fields!(ServiceView {
+    key,
+    image,
+    command,
+    entrypoint,
+    environment,
+    secrets,
+    volumes,
+    ports,
+    deploy,
+    healthcheck,
+    networks,
+    user,
+    working_dir,
+    read_only,
+    cap_add,
+    cap_drop,
+    hostname,
+    dns,
+    extra_hosts,
+    labels,
+});
+
+impl Model for StackModel {
+    fn list(model: &Arc<Self>, name: &str) -> Option<minijinja::Value> {
+        match name {
+            "services" => Some(Items::value(model, |m: &StackModel| &m.services)),
+            "networks" => Some(Items::value(model, |m: &StackModel| &m.networks)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lazy::tests::assert_fields_match_serde;
+
+    #[test]
+    fn lazy_fields_are_the_render_model() {
+        let text = "topology: t\nnetworks:\n  a: { subnet: 10.1.0.0/24 }\n  b: { driver: overlay, attachable: true }\nservices:\n  s:\n    image: x:1\n    command: [run]\n    environment: { K: v }\n    networks: { a: { ip: .5 }, b: {} }\n    ports: [\"127.0.0.1:80:80\"]\n";
+        let spec = topoc_spec::load(text, topoc_spec::Format::Yaml, topoc_diag::FileId(0)).expect("loads");
+        let topo = topoc_model::resolve(&spec, &topoc_model::Lock::default()).topology.expect("resolves");
+        let provenance = crate::Provenance { spec_name: "t.yaml".into(), spec_sha256: String::new() };
+        let model = super::model(&topo, &provenance);
+        assert_fields_match_serde(&model, "StackModel");
+        for s in &model.services {
+            assert_fields_match_serde(s, "ServiceView");
+        }
+        for n in &model.networks {
+            assert_fields_match_serde(n, "NetworkView");
+        }
+        assert!(!model.services.is_empty() && model.networks.len() == 2);
+    }
 }
