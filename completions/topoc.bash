@@ -205,7 +205,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__explain)
-            opts="-h --format --lock --locked --engine --color --help"
+            opts="-h --format --lock --locked --engine --target --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -221,6 +221,10 @@ _topoc() {
                     ;;
                 --engine)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "compose swarm" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -399,7 +403,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__matrix)
-            opts="-o -h --format --lock --locked --engine --level --output --color --help"
+            opts="-o -h --format --lock --locked --engine --target --level --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,6 +419,10 @@ _topoc() {
                     ;;
                 --engine)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "compose swarm" -- "${cur}"))
                     return 0
                     ;;
                 --level)

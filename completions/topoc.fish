@@ -144,6 +144,8 @@ junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l target -d 'The deploy target whose semantics the model uses: as a Swarm stack every network is an overlay, the routing mesh publishes ports (also of internal services) and `host_ip` is ignored' -r -f -a "compose\t'`compose.yaml` for Docker Compose v2'
+swarm\t'A stack file for `docker stack deploy`'"
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l level -d 'Rows and columns: services, classes of identical services, networks, or templates (declared services plus one row per template). Default: services up to 60, else templates when the spec has any, else classes' -r -f -a "services\t''
 classes\t''
 networks\t''
@@ -164,6 +166,8 @@ junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand explain" -l target -d 'The deploy target whose semantics the model uses: as a Swarm stack every network is an overlay, the routing mesh publishes ports (also of internal services) and `host_ip` is ignored' -r -f -a "compose\t'`compose.yaml` for Docker Compose v2'
+swarm\t'A stack file for `docker stack deploy`'"
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -130,6 +130,22 @@ fn feature_parser() -> impl clap::builder::TypedValueParser<Value = topoc_emit::
         .try_map(|name| Feature::from_name(&name).ok_or_else(|| format!("unknown feature `{name}`")))
 }
 
+/// The target whose semantics a view of the model (matrix, explain) uses.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct ModelTargetArgs {
+    /// The deploy target whose semantics the model uses: as a Swarm stack every network is an
+    /// overlay, the routing mesh publishes ports (also of internal services) and `host_ip` is
+    /// ignored.
+    #[arg(long, value_enum, default_value_t = Target::Compose)]
+    pub(crate) target: Target,
+}
+
+impl ModelTargetArgs {
+    pub(crate) fn swarm(&self) -> bool {
+        self.target == Target::Swarm
+    }
+}
+
 /// `topoc check`'s arguments.
 #[derive(Debug, clap::Args)]
 pub(crate) struct CheckArgs {
@@ -203,6 +219,8 @@ pub(crate) enum Command {
     Matrix {
         #[command(flatten)]
         spec: SpecArgs,
+        #[command(flatten)]
+        target: ModelTargetArgs,
         /// Rows and columns: services, classes of identical services, networks, or templates
         /// (declared services plus one row per template). Default: services up to 60, else
         /// templates when the spec has any, else classes.
@@ -217,6 +235,8 @@ pub(crate) enum Command {
     Explain {
         #[command(flatten)]
         spec: SpecArgs,
+        #[command(flatten)]
+        target: ModelTargetArgs,
         /// Source: a service, `host` or `external`.
         from: String,
         /// Destination: a service, `host` or `external`.

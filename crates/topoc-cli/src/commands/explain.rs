@@ -1,7 +1,7 @@
 //! `topoc explain SPEC FROM TO`: every path from one endpoint to another, with the spec lines
 //! that grant it and the policy's verdict — or why there is no path.
 
-use crate::args::SpecArgs;
+use crate::args::{ModelTargetArgs, SpecArgs};
 use crate::exit::Exit;
 use crate::pipeline;
 use crate::report::Reporter;
@@ -12,8 +12,8 @@ use topoc_model::{NetworkMode, Topology, Verdict};
 use topoc_reach::policy::{Decider, Judge};
 use topoc_reach::{Analysis, Endpoint, PortSet, describe};
 
-pub(crate) fn exec(args: &SpecArgs, from: &str, to: &str, reporter: &Reporter) -> Exit {
-    let modeled = match pipeline::compile_model(args, reporter, false) {
+pub(crate) fn exec(args: &SpecArgs, target: &ModelTargetArgs, from: &str, to: &str, reporter: &Reporter) -> Exit {
+    let modeled = match pipeline::compile_model(args, reporter, target.swarm()) {
         Ok(m) => m,
         Err(exit) => return exit,
     };

@@ -1,14 +1,20 @@
 //! `topoc matrix SPEC`: the effective reachability matrix, compared with the policy.
 
-use crate::args::{MatrixFormat, MatrixLevel, SpecArgs};
+use crate::args::{MatrixFormat, MatrixLevel, ModelTargetArgs, SpecArgs};
 use crate::exit::Exit;
 use crate::pipeline;
 use crate::report::Reporter;
 use std::io::Write;
 use topoc_reach::matrix::{self, Level};
 
-pub(crate) fn exec(args: &SpecArgs, level: Option<MatrixLevel>, output: MatrixFormat, reporter: &Reporter) -> Exit {
-    let modeled = match pipeline::compile_model(args, reporter, false) {
+pub(crate) fn exec(
+    args: &SpecArgs,
+    target: &ModelTargetArgs,
+    level: Option<MatrixLevel>,
+    output: MatrixFormat,
+    reporter: &Reporter,
+) -> Exit {
+    let modeled = match pipeline::compile_model(args, reporter, target.swarm()) {
         Ok(m) => m,
         Err(exit) => return exit,
     };

@@ -20,8 +20,8 @@ pub(crate) fn run(cli: Cli) -> Exit {
         Command::Build { spec, target, policy, out, templates, force } => {
             build::exec(&spec, target, &policy, out.as_deref(), templates.as_deref(), force, &reporter)
         }
-        Command::Matrix { spec, level, output } => matrix::exec(&spec, level, output, &reporter),
-        Command::Explain { spec, from, to } => explain::exec(&spec, &from, &to, &reporter),
+        Command::Matrix { spec, target, level, output } => matrix::exec(&spec, &target, level, output, &reporter),
+        Command::Explain { spec, target, from, to } => explain::exec(&spec, &target, &from, &to, &reporter),
         Command::Graph { spec, output } => graph::exec(&spec, output, &reporter),
         Command::Verify(args) => verify::exec(&args, &reporter),
         Command::Schema => schema::exec(),
