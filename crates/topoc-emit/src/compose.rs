@@ -448,7 +448,7 @@ fields!(ServiceView {
     gpus,
     working_dir,
     labels,
-});
+} kept: [deploy, healthcheck, environment]);
 
 impl Model for ComposeModel {
     fn list(model: &Arc<Self>, name: &str) -> Option<minijinja::Value> {

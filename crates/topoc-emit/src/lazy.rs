@@ -8,21 +8,25 @@
 
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A record of a render model whose fields a template reads by name.
 pub(crate) trait Fields: Send + Sync + 'static {
     /// The field names, in the order `serde` writes them.
     const NAMES: &'static [&'static str];
+    /// Fields a template reads many times per record, kept once serialised (at most
+    /// [`KEPT_MAX`]); the others are cheap to serialise again.
+    const KEPT: &'static [&'static str] = &[];
     /// The field's value, as `serde` would write it.
     fn field(&self, name: &str) -> Option<Value>;
 }
 
 /// Implements [`Fields`] for a render-model struct by listing its fields.
 macro_rules! fields {
-    ($ty:ty { $($name:ident),* $(,)? }) => {
+    ($ty:ty { $($name:ident),* $(,)? } $(kept: [$($kept:ident),*])?) => {
         impl $crate::lazy::Fields for $ty {
             const NAMES: &'static [&'static str] = &[$(stringify!($name)),*];
+            $(const KEPT: &'static [&'static str] = &[$(stringify!($kept)),*];)?
             fn field(&self, name: &str) -> Option<minijinja::Value> {
                 match name {
                     $(stringify!($name) => Some(minijinja::Value::from(minijinja::value::Serde(&self.$name))),)*
@@ -91,19 +95,31 @@ impl<M: Send + Sync + 'static, T: Fields> Object for Items<M, T> {
     }
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         let index = key.as_usize()?;
-        ((self.list)(&self.model).len() > index)
-            .then(|| Value::from_object(Item { model: Arc::clone(&self.model), list: self.list, index }))
+        ((self.list)(&self.model).len() > index).then(|| {
+            Value::from_object(Item {
+                model: Arc::clone(&self.model),
+                list: self.list,
+                index,
+                kept: Default::default(),
+            })
+        })
     }
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Seq((self.list)(&self.model).len())
     }
 }
 
-/// One record of a list, its fields read on access.
+/// How many fields of a record [`Fields::KEPT`] may name.
+pub(crate) const KEPT_MAX: usize = 4;
+
+/// One record of a list, its fields read on access. A template reads a few fields many times
+/// per record (the built-in templates test `s.deploy` some twenty times): those
+/// ([`Fields::KEPT`]) are serialised once per record and kept.
 struct Item<M, T> {
     model: Arc<M>,
     list: fn(&M) -> &[T],
     index: usize,
+    kept: [OnceLock<Option<Value>>; KEPT_MAX],
 }
 
 impl<M, T> std::fmt::Debug for Item<M, T> {
@@ -117,7 +133,11 @@ impl<M: Send + Sync + 'static, T: Fields> Object for Item<M, T> {
         key.as_str().and_then(|k| self.get_value_by_str(k))
     }
     fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
-        (self.list)(&self.model)[self.index].field(key)
+        let record = || (self.list)(&self.model)[self.index].field(key);
+        match T::KEPT.iter().position(|n| *n == key) {
+            Some(at) => self.kept[at].get_or_init(record).clone(),
+            None => record(),
+        }
     }
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Str(T::NAMES)
@@ -133,6 +153,7 @@ pub(crate) mod tests {
     pub(crate) fn assert_fields_match_serde<T: Fields + serde::Serialize>(record: &T, what: &str) {
         let written = serde_json::to_value(record).expect("serialises");
         let keys: Vec<&str> = written.as_object().expect("a struct").keys().map(String::as_str).collect();
+        assert!(T::KEPT.len() <= super::KEPT_MAX && T::KEPT.iter().all(|k| T::NAMES.contains(k)), "{what}: KEPT");
         let mut names = T::NAMES.to_vec();
         names.sort_unstable();
         assert_eq!(keys, names, "{what}: the fields! list differs from the struct's fields");

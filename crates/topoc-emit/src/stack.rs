@@ -368,7 +368,7 @@ fields!(ServiceView {
     dns,
     extra_hosts,
     labels,
-});
+} kept: [deploy, healthcheck]);
 
 impl Model for StackModel {
     fn list(model: &Arc<Self>, name: &str) -> Option<minijinja::Value> {
