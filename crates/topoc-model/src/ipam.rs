@@ -281,6 +281,11 @@ pub fn overlapping_pairs(nets: &[IpNet]) -> Vec<(usize, usize)> {
 }
 
 /// A pool range as IPv4 or IPv6, for messages.
+/// Whether two networks share any address (for CIDR blocks: one contains the other's start).
+pub fn overlaps(a: IpNet, b: IpNet) -> bool {
+    a.contains(&b.network()) || b.contains(&a.network())
+}
+
 pub fn family(net: IpNet) -> &'static str {
     match net {
         IpNet::V4(_) => "IPv4",

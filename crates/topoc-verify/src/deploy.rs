@@ -295,11 +295,10 @@ fn engine_subnets() -> Result<Vec<(String, String, ipnet::IpNet)>, String> {
 pub(crate) fn create_gwbridge(t: &Topology) -> Result<(), String> {
     let existing = engine_subnets()?;
     let taken = |candidate: &ipnet::IpNet| {
-        let overlaps =
-            |other: &ipnet::IpNet| candidate.contains(&other.network()) || other.contains(&candidate.network());
-        t.networks.iter().flat_map(|n| [&n.subnet, &n.subnet6]).flatten().any(|s| overlaps(&s.net))
-            || t.reserved.iter().any(|r| overlaps(&r.net))
-            || existing.iter().any(|(_, _, net)| overlaps(net))
+        let overlaps = |other: ipnet::IpNet| topoc_model::ipam::overlaps(*candidate, other);
+        t.networks.iter().flat_map(|n| [&n.subnet, &n.subnet6]).flatten().any(|s| overlaps(s.net))
+            || t.reserved.iter().any(|r| overlaps(r.net))
+            || existing.iter().any(|(_, _, net)| overlaps(*net))
     };
     let candidates = (18..=31u8)
         .map(|b| ipnet::IpNet::V4(ipnet::Ipv4Net::new(std::net::Ipv4Addr::new(172, b, 0, 0), 16).expect("valid /16")))
@@ -352,7 +351,7 @@ fn overlaps_with(t: &Topology, existing: &[(String, String, ipnet::IpNet)]) -> V
     for n in &t.networks {
         for ours in [&n.subnet, &n.subnet6].into_iter().flatten() {
             for (name, scope, theirs) in existing {
-                if ours.net.contains(&theirs.network()) || theirs.contains(&ours.net.network()) {
+                if topoc_model::ipam::overlaps(ours.net, *theirs) {
                     found.push(format!(
                         "network `{}` ({}) overlaps the existing {scope} network `{name}` ({theirs})",
                         n.name, ours.net

@@ -74,7 +74,7 @@ fn replica_names(topo: &Topology, cx: &mut Cx) {
 fn reserved(topo: &Topology, cx: &mut Cx) {
     for n in &topo.networks {
         for s in [&n.subnet, &n.subnet6].into_iter().flatten() {
-            for r in topo.reserved.iter().filter(|r| super::networks::overlaps(r.net, s.net)) {
+            for r in topo.reserved.iter().filter(|r| ipam::overlaps(r.net, s.net)) {
                 cx.push(
                     Diagnostic::new(Code::ReservedOverlap, format!("subnet of network `{}` ({}) overlaps reserved range `{}` ({})", n.name, s.net, r.name, r.net))
                         .primary(s.span, "this subnet")

@@ -83,7 +83,7 @@ pub(crate) fn pools(spec: &TopologySpec, reserved: &[Reserved], cx: &mut Cx) -> 
             );
             continue;
         }
-        for r in reserved.iter().filter(|r| overlaps(r.net, range)) {
+        for r in reserved.iter().filter(|r| ipam::overlaps(r.net, range)) {
             cx.push(
                 Diagnostic::new(
                     Code::ReservedOverlap,
@@ -94,7 +94,7 @@ pub(crate) fn pools(spec: &TopologySpec, reserved: &[Reserved], cx: &mut Cx) -> 
                 .help("move the pool out of the reserved range"),
             );
         }
-        if let Some(other) = out.iter().find(|p| overlaps(p.range, range)) {
+        if let Some(other) = out.iter().find(|p| ipam::overlaps(p.range, range)) {
             cx.push(
                 Diagnostic::new(Code::SubnetOverlap, format!("pools `{}` and `{}` overlap", other.name, name.value))
                     .primary(pool.range.span, format!("{range}"))
@@ -109,10 +109,6 @@ pub(crate) fn pools(spec: &TopologySpec, reserved: &[Reserved], cx: &mut Cx) -> 
         out.push(Pool { id, name: name.value.clone(), span: pool.range.span, range, prefix });
     }
     out
-}
-
-pub(crate) fn overlaps(a: IpNet, b: IpNet) -> bool {
-    a.contains(&b.network()) || b.contains(&a.network())
 }
 
 /// Register every network with its explicit settings. Subnets from pools come next.

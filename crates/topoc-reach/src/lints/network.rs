@@ -84,10 +84,7 @@ const LOCAL_POOLS: &[(&str, &str)] = &[
 const INGRESS: &str = "10.0.0.0/24";
 
 fn overlaps(a: &IpNet, b: &Ipv4Net) -> bool {
-    match a {
-        IpNet::V4(a) => a.contains(&b.network()) || b.contains(&a.network()),
-        IpNet::V6(_) => false,
-    }
+    topoc_model::ipam::overlaps(*a, IpNet::V4(*b))
 }
 
 /// What Docker range `net` overlaps, if any.
