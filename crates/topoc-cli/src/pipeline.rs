@@ -221,22 +221,15 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Why a finding cannot be lowered, suppressed or baselined, if it cannot.
 /// `topoc.toml` sets the severity of findings; it cannot make a rule run. Rules of the
 /// `hardening` group run only when the spec's `lints` section enables them, so an override
 /// that raises one the spec leaves off would silently do nothing: say so where it is written.
 fn hardening_overrides_without_effect(rules: &topoc_diag::Rules, topology: &Topology) -> Diagnostics {
-    use topoc_reach::lints::{Group, group};
-    let enabled = |code: Code| {
-        let by_name = |name: &str| topology.lints.iter().rev().find(|s| s.name == name).map(|s| s.level);
-        by_name(code.as_str())
-            .or_else(|| by_name(Group::Hardening.as_str()))
-            .is_some_and(|level| level != topoc_model::LintLevel::Off)
-    };
+    use topoc_reach::lints::{Group, group, runs};
     rules
         .overrides
         .iter()
-        .filter(|o| o.severity.is_some() && group(o.code) == Some(Group::Hardening) && !enabled(o.code))
+        .filter(|o| o.severity.is_some() && group(o.code) == Some(Group::Hardening) && !runs(topology, o.code))
         .map(|o| {
             Diagnostic::new(
                 Code::UnusedRule,
@@ -252,6 +245,7 @@ fn hardening_overrides_without_effect(rules: &topoc_diag::Rules, topology: &Topo
         .collect()
 }
 
+/// Why a finding cannot be lowered, suppressed or baselined, if it cannot.
 fn protected(d: &Diagnostic, compiled: bool) -> Option<&'static str> {
     match d.code {
         _ if d.severity == Severity::Error && !compiled => {

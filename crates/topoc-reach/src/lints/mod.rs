@@ -78,14 +78,7 @@ pub fn group(code: Code) -> Option<Group> {
 /// rules the spec's `lints` section leaves off are dropped group by group, so a large topology
 /// does not hold a disabled finding per service ([`configure`] applies the levels).
 pub(crate) fn check(topo: &Topology, engine: &crate::EngineProfile, out: &mut Diagnostics) {
-    let runs = |code: Code| match group(code) {
-        Some(g) => match level(topo, code, g) {
-            Some(LintLevel::Off) => false,
-            Some(_) => true,
-            None => g == Group::Default,
-        },
-        None => true,
-    };
+    let runs = |code: Code| runs(topo, code);
     let mut found: Vec<Diagnostic> = Vec::new();
     let mut run = |rules: &dyn Fn(&mut Diagnostics)| {
         let mut group_found = Diagnostics::new();
@@ -172,6 +165,20 @@ pub(crate) fn configure(topo: &Topology, findings: Diagnostics) -> Diagnostics {
 
 /// A rule that looks at one service at a time.
 type ServiceRule = fn(&Service, &mut Diagnostics);
+
+/// Whether the rule of `code` runs for this topology: a `default` rule unless the spec's
+/// `lints` section turns it off, a `hardening` rule only when the section turns it on. Codes
+/// that are not lints always "run".
+pub fn runs(topo: &Topology, code: Code) -> bool {
+    match group(code) {
+        Some(g) => match level(topo, code, g) {
+            Some(LintLevel::Off) => false,
+            Some(_) => true,
+            None => g == Group::Default,
+        },
+        None => true,
+    }
+}
 
 /// The level the spec's `lints` section sets for a rule: its own entry, else its group's.
 fn level(topo: &Topology, code: Code, group: Group) -> Option<LintLevel> {
