@@ -145,15 +145,16 @@ impl<M: Send + Sync + 'static, T: Fields> Object for Item<M, T> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::Fields;
+mod tests {
+    use super::{Fields, Root};
+    use crate::{compose, stack};
 
     /// The names a record's `fields!` list gives are exactly the keys `serde` writes for it,
     /// with the same values: a template sees the same record either way.
-    pub(crate) fn assert_fields_match_serde<T: Fields + serde::Serialize>(record: &T, what: &str) {
+    fn assert_fields_match_serde<T: Fields + serde::Serialize>(record: &T, what: &str) {
+        assert!(T::KEPT.len() <= super::KEPT_MAX && T::KEPT.iter().all(|k| T::NAMES.contains(k)), "{what}: KEPT");
         let written = serde_json::to_value(record).expect("serialises");
         let keys: Vec<&str> = written.as_object().expect("a struct").keys().map(String::as_str).collect();
-        assert!(T::KEPT.len() <= super::KEPT_MAX && T::KEPT.iter().all(|k| T::NAMES.contains(k)), "{what}: KEPT");
         let mut names = T::NAMES.to_vec();
         names.sort_unstable();
         assert_eq!(keys, names, "{what}: the fields! list differs from the struct's fields");
@@ -161,5 +162,41 @@ pub(crate) mod tests {
             let lazy = serde_json::to_value(record.field(name).expect("listed field")).expect("serialises");
             assert_eq!(lazy, written[*name], "{what}.{name}");
         }
+    }
+
+    /// A user's template sees the lazy model as it would see the serialised one: lengths,
+    /// indexing, filters over attributes, JSON of whole records, iteration of a record.
+    fn assert_template_sees_the_same<M: serde::Serialize + super::Model>(eager: &M, lazy: M) {
+        let mut env = minijinja::Environment::new();
+        let template = "{{ services|length }} {{ services[0].key }} {{ services|map(attribute='key')|join(',') }} \
+            {{ networks[1]|tojson }} {{ services[0].networks|tojson }} {{ services[0].deploy|tojson }} \
+            {% for k in services[0] %}{{ k }};{% endfor %} {{ services[0] is mapping }} {{ services is sequence }} \
+            {{ header }}";
+        env.add_template("t", template).expect("template parses");
+        let t = env.get_template("t").expect("template");
+        let eager = t.render(minijinja::Value::from(minijinja::value::Serde(eager))).expect("renders eagerly");
+        assert_eq!(t.render(Root::value(lazy)).expect("renders lazily"), eager);
+    }
+
+    #[test]
+    fn lazy_models_are_the_render_models() {
+        let text = "topology: t\nnetworks:\n  a: { subnet: 10.1.0.0/24 }\n  b: { driver: overlay, attachable: true }\nservices:\n  s:\n    image: x:1\n    command: [run]\n    environment: { K: v }\n    networks: { a: {}, b: {} }\n    ports: [\"127.0.0.1:80:80\"]\n    deploy: { limits: { memory: 64M } }\n";
+        let spec = topoc_spec::load(text, topoc_spec::Format::Yaml, topoc_diag::FileId(0)).expect("loads");
+        let topo = topoc_model::resolve(&spec, &topoc_model::Lock::default()).topology.expect("resolves");
+        let provenance = crate::Provenance { spec_name: "t.yaml".into(), spec_sha256: String::new() };
+
+        let model = compose::model(&topo, &provenance);
+        assert!(!model.services.is_empty() && model.networks.len() == 2);
+        assert_fields_match_serde(&model, "ComposeModel");
+        model.services.iter().for_each(|s| assert_fields_match_serde(s, "compose ServiceView"));
+        model.networks.iter().for_each(|n| assert_fields_match_serde(n, "compose NetworkView"));
+        assert_template_sees_the_same(&model, compose::model(&topo, &provenance));
+
+        let model = stack::model(&topo, &provenance);
+        assert!(!model.services.is_empty() && model.networks.len() == 2);
+        assert_fields_match_serde(&model, "StackModel");
+        model.services.iter().for_each(|s| assert_fields_match_serde(s, "stack ServiceView"));
+        model.networks.iter().for_each(|n| assert_fields_match_serde(n, "stack NetworkView"));
+        assert_template_sees_the_same(&model, stack::model(&topo, &provenance));
     }
 }

@@ -379,25 +379,3 @@ impl Model for StackModel {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::lazy::tests::assert_fields_match_serde;
-
-    #[test]
-    fn lazy_fields_are_the_render_model() {
-        let text = "topology: t\nnetworks:\n  a: { subnet: 10.1.0.0/24 }\n  b: { driver: overlay, attachable: true }\nservices:\n  s:\n    image: x:1\n    command: [run]\n    environment: { K: v }\n    networks: { a: { ip: .5 }, b: {} }\n    ports: [\"127.0.0.1:80:80\"]\n";
-        let spec = topoc_spec::load(text, topoc_spec::Format::Yaml, topoc_diag::FileId(0)).expect("loads");
-        let topo = topoc_model::resolve(&spec, &topoc_model::Lock::default()).topology.expect("resolves");
-        let provenance = crate::Provenance { spec_name: "t.yaml".into(), spec_sha256: String::new() };
-        let model = super::model(&topo, &provenance);
-        assert_fields_match_serde(&model, "StackModel");
-        for s in &model.services {
-            assert_fields_match_serde(s, "ServiceView");
-        }
-        for n in &model.networks {
-            assert_fields_match_serde(n, "NetworkView");
-        }
-        assert!(!model.services.is_empty() && model.networks.len() == 2);
-    }
-}
