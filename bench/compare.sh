@@ -49,6 +49,16 @@ trap 'rm -rf "$W"' EXIT
 STACK_DROP=static-address,gateway
 "$TOPOC" build "$W/tenants.yaml" --target swarm --allow-drop "$STACK_DROP" --out "$W/stack.yaml" --force --color never >/dev/null 2>&1
 "$TOPOC" check "$W/swarm.yaml" --target swarm --allow-drop static-address --color never >/dev/null 2>&1 || true
+# The anchors must accept what they are timed on: the PyPI docker-compose wrapper exits 0 even
+# on errors, so any stderr is a rejection (hyperfine below ignores exit codes).
+if ! err=$("$COMPOSE" -f "$W/compose.yaml" config -q 2>&1) || [ -n "$err" ]; then
+  echo "docker compose config rejects the generated compose file: $err" >&2
+  exit 1
+fi
+if ! err=$(docker stack config -c "$W/stack.yaml" 2>&1 >/dev/null); then
+  echo "docker stack config rejects the generated stack file: $err" >&2
+  exit 1
+fi
 
 # name|command; a command's exit status is ignored (warnings), its output discarded.
 CASES=(
