@@ -6,7 +6,9 @@
 #   2. the test command:                   bash scripts/test.sh
 # The Rust toolchain cannot be downloaded here, so the machine's is mounted read-only, and so is
 # its Docker CLI (the README's Docker prerequisite; `docker stack config` judges stack files
-# offline). The container has no Docker engine: the live part of the suite says SKIPPED there (it runs on real
+# offline). The machine reaches its registries through a TLS-intercepting proxy, so the container
+# also gets the machine's CA bundle and the variables that point tools at it (as a fresh machine
+# of this kind has them). The container has no Docker engine: the live part of the suite says SKIPPED there (it runs on real
 # engines in scripts/engine-lab.sh); everything else runs.
 #
 #   scripts/fresh-clone-check.sh            (needs root, Docker, debootstrap; installs debootstrap)
@@ -41,6 +43,15 @@ if [ -n "${FRESH_REBUILD:-}" ] || ! docker image inspect "$tag" >/dev/null 2>&1;
   trap - EXIT
 fi
 
+# The machine's trust settings: its CA bundle and every *_CA_* / *CERT* variable that names it.
+trust=()
+if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  trust+=(-v /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro)
+fi
+while IFS='=' read -r var _; do
+  trust+=(-e "$var")
+done < <(env | grep -E '^(SSL_CERT_FILE|SSL_CERT_DIR|PIP_CERT|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|GIT_SSL_CAINFO|CARGO_HTTP_CAINFO)=' || true)
+
 name="topoc-fresh-$$"
 cleanup() { docker rm -f "$name" >/dev/null 2>&1 || true; }
 trap cleanup EXIT INT TERM
@@ -69,6 +80,7 @@ docker run --name "$name" --rm \
   -e PATH=/opt/rust/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   -e CARGO_HOME=/root/.cargo \
   -e HOME=/root \
+  "${trust[@]}" \
   -w / \
   "$tag" bash -c "$script"
 echo "fresh-clone-check: both README commands passed in a fresh clone on a fresh bookworm root" >&2
