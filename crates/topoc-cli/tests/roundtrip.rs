@@ -18,9 +18,10 @@
 //!    the same `graph::build`, from a `Classes` value made by hand), and so does the
 //!    service-level matrix.
 //!
-//! The generator steers around the bugs it found (shell-form commands without quotes or shell
-//! operators, no label key starting with `x-`, no U+0085): each has its own ignored test at the
-//! end of this file, to be un-ignored with the fix.
+//! The generator steers around what topoc refuses on purpose (shell-form commands with shell
+//! operators or unbalanced quotes, label keys starting with `x-`); the tests at the end of this
+//! file pin down those refusals and the escapes the round trips once found missing (U+0085,
+//! U+2028, U+2029, `$`).
 //!
 //! Cases: 32 for part 1 and 128 for part 2, or `PROPTEST_CASES` for both. Failing inputs are
 //! printed in full.
@@ -1061,8 +1062,8 @@ fn classes_equal_service_by_service() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Known bugs found by the round trips: each test states what must hold, and is ignored until
-// the emitter (or a check) is fixed. Run them with `cargo test --test roundtrip -- --ignored`.
+// Regressions of bugs the round trips found: each test states what must hold, judged by the
+// real Compose where it can be.
 // ---------------------------------------------------------------------------------------
 
 /// Build `spec` for `target`; `None` when topoc refuses it (exit 1, which is a fine outcome).

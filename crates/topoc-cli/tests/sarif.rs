@@ -1,28 +1,45 @@
 //! `--format sarif` validates against the official SARIF 2.1.0 JSON Schema (the copy the
-//! `serde-sarif` crate ships, found in the local cargo registry), and its locations point at
-//! the spec lines the human report shows.
+//! `serde-sarif` dev-dependency ships, at the version Cargo.lock pins), and its locations point
+//! at the spec lines the human report shows.
+//!
+//! The schema is not committed: it is OASIS's text, not ours, and the project commits no copies
+//! of others' files (tests/schemas/junit.xsd is our own, written from the documented format).
 
 mod support;
 
 use std::path::PathBuf;
 
-/// The SARIF schema inside the `serde-sarif` package cargo downloaded for this test.
+/// `schema.json` of the `serde-sarif` package this build resolved, located through
+/// `cargo metadata` (the locked version, wherever CARGO_HOME keeps its sources).
 fn sarif_schema() -> serde_json::Value {
-    let home = std::env::var_os("CARGO_HOME")
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // Only this platform's packages: the others' sources were never downloaded (--offline).
+    let host = std::process::Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+        .arg("-vV")
+        .output()
+        .expect("run rustc -vV");
+    let host = String::from_utf8_lossy(&host.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
+        .expect("rustc -vV names the host");
+    let out = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--locked", "--offline", "--filter-platform", &host])
+        .current_dir(support::repo_root())
+        .output()
+        .expect("run cargo metadata");
+    assert!(out.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).expect("cargo metadata json");
+    let manifest = metadata["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|p| p["name"] == "serde-sarif")
+        .and_then(|p| p["manifest_path"].as_str())
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cargo"));
-    let src = home.join("registry/src");
-    let mut found = None;
-    for index in std::fs::read_dir(&src).expect("cargo registry sources").flatten() {
-        for pkg in std::fs::read_dir(index.path()).into_iter().flatten().flatten() {
-            let name = pkg.file_name().to_string_lossy().into_owned();
-            if name.starts_with("serde-sarif-0.8") && pkg.path().join("src/schema.json").exists() {
-                found = Some(pkg.path().join("src/schema.json"));
-            }
-        }
-    }
-    let path = found.expect("serde-sarif's schema.json in the cargo registry (a dev-dependency)");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("schema json")
+        .expect("serde-sarif in the dependency graph (a dev-dependency of topoc-cli)");
+    let path = manifest.parent().expect("package dir").join("src/schema.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).expect("schema json")
 }
 
 fn drop_broken_patterns(v: &mut serde_json::Value) {
