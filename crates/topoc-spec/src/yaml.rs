@@ -57,13 +57,7 @@ pub(crate) fn parse(text: &str, file: FileId) -> Result<Node, Diagnostics> {
                 }
             }
             Err(e) => {
-                let at = offset(e.marker());
-                let msg = e.info();
-                b.diags.push(
-                    Diagnostic::new(Code::Syntax, format!("invalid YAML: {msg}"))
-                        .primary(Span::new(file, at, at + 1), msg)
-                        .help("fix the YAML syntax at this position"),
-                );
+                b.diags.push(syntax_error(text, file, offset(e.marker()), &e.info()));
                 return Err(b.diags);
             }
         }
@@ -82,6 +76,87 @@ pub(crate) fn parse(text: &str, file: FileId) -> Result<Node, Diagnostics> {
             Err(b.diags)
         }
     }
+}
+
+/// A parser error as a diagnostic. The parser reports where it noticed the problem, which for
+/// two common mistakes is a line after the cause: a key written without its `:` (the next,
+/// deeper line continues it as one text, and its own `:` is what fails), and a `[` or `{` left
+/// open. Those get a primary label at the cause and keep the parser's position as a second.
+fn syntax_error(text: &str, file: FileId, at: usize, msg: &str) -> Diagnostic {
+    let at = at.min(text.len());
+    let noticed = Span::new(file, at, (at + 1).min(text.len()).max(at));
+    let base = Diagnostic::new(Code::Syntax, format!("invalid YAML: {msg}"));
+    if msg.contains("mapping values are not allowed") {
+        if let Some((start, end)) = key_without_colon(text, at) {
+            let key = &text[start..end];
+            return base
+                .primary(Span::new(file, start, end), format!("`{key}` has no `:`, so the next line continues it"))
+                .secondary(noticed, msg)
+                .help(format!("write `{key}:` to make it a key, or fix the indentation of the next line"));
+        }
+    }
+    if let Some(open) = unclosed_flow(text, at) {
+        let bracket = &text[open..open + 1];
+        return base
+            .primary(Span::new(file, open, open + 1), format!("this `{bracket}` is never closed"))
+            .secondary(noticed, msg)
+            .help(format!("close it with `{}`", if bracket == "[" { "]" } else { "}" }));
+    }
+    base.primary(noticed, msg).help("fix the YAML syntax at this position")
+}
+
+/// The line holding `at` continues a plain scalar started on an earlier, less indented line
+/// that has no `:` of its own (`  web` then `    image: x`): the byte range of that scalar.
+fn key_without_colon(text: &str, at: usize) -> Option<(usize, usize)> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let here = indent(&text[line_start..]);
+    let mut end = line_start.checked_sub(1)?;
+    // The previous line that holds something other than a comment.
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end];
+        let content = line.trim();
+        if !content.is_empty() && !content.starts_with('#') {
+            let scalar = content.strip_prefix("- ").unwrap_or(content).trim_start();
+            let plain = !scalar.contains(": ")
+                && !scalar.ends_with(':')
+                && !scalar.starts_with(['"', '\'', '[', '{', '&', '*', '!', '|', '>', '#']);
+            if indent(line) >= here || !plain {
+                return None;
+            }
+            let from = start + (line.len() - line.trim_start().len()) + (content.len() - scalar.len());
+            let scalar = scalar.split(" #").next().unwrap_or(scalar).trim_end();
+            return Some((from, from + scalar.len()));
+        }
+        end = start.checked_sub(1)?;
+    }
+}
+
+/// The last `[` or `{` before `at`, outside quotes and comments, on an earlier line, that no
+/// bracket closes before `at`.
+fn unclosed_flow(text: &str, at: usize) -> Option<usize> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut open: Vec<usize> = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut comment = false;
+    let bytes = text.as_bytes();
+    for (i, &c) in bytes[..at].iter().enumerate() {
+        match (quote, c) {
+            (_, b'\n') => comment = false,
+            _ if comment => {}
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') if i == 0 || b" [{,:".contains(&bytes[i - 1]) => quote = Some(c),
+            (None, b'#') if i == 0 || bytes[i - 1].is_ascii_whitespace() => comment = true,
+            (None, b'[' | b'{') => open.push(i),
+            (None, b']' | b'}') => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.last().copied().filter(|&o| o < line_start)
 }
 
 fn offset(m: &Marker) -> usize {
@@ -303,6 +378,35 @@ mod tests {
         let NodeKind::Map(m) = &e[1].1.kind else { panic!() };
         assert_eq!(m.len(), 2);
         assert_eq!(m[0].1.as_scalar(), Some("3"));
+    }
+
+    fn syntax_position(text: &str) -> (usize, String) {
+        let err = parse(text, FileId(0)).expect_err("invalid");
+        let d = err.iter().next().expect("one");
+        let label = d.labels.first().expect("label");
+        (label.span.start as usize, label.message.clone())
+    }
+
+    #[test]
+    fn a_key_without_colon_is_reported_at_the_key() {
+        let text = "topology: t\nservices:\n  web\n    image: x\n";
+        let (at, message) = syntax_position(text);
+        assert_eq!(&text[at..at + 3], "web", "{message}");
+        assert!(message.contains("has no `:`"), "{message}");
+        // A correct line before a wrongly indented key is not blamed.
+        let (at, _) = syntax_position("topology: t\nservices:\n  web:\n    image: x\n      networks: [a]\n");
+        assert!(at > "topology: t\nservices:\n  web:\n    image: x\n".len());
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_reported_where_it_opens() {
+        let text = "topology: t\nservices:\n  web:\n    networks: [a\n  db:\n    image: y\n";
+        let (at, message) = syntax_position(text);
+        assert_eq!(at, text.find('[').expect("bracket"), "{message}");
+        // Brackets inside quotes and comments do not count.
+        let quoted = "topology: t\nservices:\n  web: { image: \"[x\" } # [\n    bad: : :\n";
+        let (at, _) = syntax_position(quoted);
+        assert!(at > quoted.find('#').expect("comment"));
     }
 
     #[test]
