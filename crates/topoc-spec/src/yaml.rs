@@ -86,14 +86,14 @@ fn syntax_error(text: &str, file: FileId, at: usize, msg: &str) -> Diagnostic {
     let at = at.min(text.len());
     let noticed = Span::new(file, at, (at + 1).min(text.len()).max(at));
     let base = Diagnostic::new(Code::Syntax, format!("invalid YAML: {msg}"));
-    if msg.contains("mapping values are not allowed") {
-        if let Some((start, end)) = key_without_colon(text, at) {
-            let key = &text[start..end];
-            return base
-                .primary(Span::new(file, start, end), format!("`{key}` has no `:`, so the next line continues it"))
-                .secondary(noticed, msg)
-                .help(format!("write `{key}:` to make it a key, or fix the indentation of the next line"));
-        }
+    if msg.contains("mapping values are not allowed")
+        && let Some((start, end)) = key_without_colon(text, at)
+    {
+        let key = &text[start..end];
+        return base
+            .primary(Span::new(file, start, end), format!("`{key}` has no `:`, so the next line continues it"))
+            .secondary(noticed, msg)
+            .help(format!("write `{key}:` to make it a key, or fix the indentation of the next line"));
     }
     if let Some(open) = unclosed_flow(text, at) {
         let bracket = &text[open..open + 1];
