@@ -736,7 +736,8 @@ codes! {
     /// ## Why
     ///
     /// A process that escapes the container, or writes to a bind mount, does it as root. Only the
-    /// explicit choice is flagged (images that say nothing also run as root).
+    /// explicit choice is flagged (`root`, `0`, `root:…` or `0:…`; images that say nothing also
+    /// run as root).
     ///
     /// ## How to fix
     ///
@@ -771,7 +772,7 @@ codes! {
     /// Docker binds a port without a host address on every interface, public ones included, and its
     /// iptables rules accept the traffic before ufw or firewalld see it. On Swarm every published
     /// port is on every address of every node (`host_ip` is not applied), so every published port
-    /// is reported there.
+    /// is reported there. An explicit `0.0.0.0` or `::` binds every interface just the same.
     ///
     /// ## How to fix
     ///
@@ -898,7 +899,7 @@ codes! {
     /// A network without `subnet` or `pool` gets a range from Docker's default pools when it is
     /// created: different on each host and in each creation order, able to collide with a network
     /// that pins the same range later ("Pool overlaps"), and invisible to topoc's overlap and
-    /// reserved-range checks.
+    /// reserved-range checks. External networks are not reported: they are created elsewhere.
     ///
     /// ## How to fix
     ///
@@ -918,8 +919,9 @@ codes! {
     /// any other on the host — takes the next free block of Docker's default pools (172.17–172.19
     /// /16s, 172.20/14, 172.24/14, 172.28/14 as /16s, and 192.168.0.0/16 as /20s; moby
     /// `ipamutils`). Whichever is created second fails with "Pool overlaps". On Swarm (or for
-    /// overlay networks) the ingress network usually holds 10.0.0.0/24. macvlan/ipvlan subnets are
-    /// the LAN's own and are not judged.
+    /// overlay networks) the ingress network usually holds 10.0.0.0/24. A pool's range is judged
+    /// like a subnet (once, not for each network it allocates). macvlan/ipvlan subnets are the
+    /// LAN's own and are not judged.
     ///
     /// ## How to fix
     ///
