@@ -95,3 +95,17 @@ fn rule_all_lists_every_code_as_json() {
         assert!(support::repo_root().join(entry["path"].as_str().expect("path")).is_file());
     }
 }
+
+/// The binary prints the committed page of every rule, byte for byte (its fixtures embedded
+/// when it was built), and accepts the code as findings print it.
+#[test]
+fn topoc_rule_prints_the_committed_page() {
+    for code in Code::ALL {
+        let page = std::fs::read_to_string(support::repo_root().join(rules::page_path(*code))).expect("committed page");
+        for name in [code.as_str().to_owned(), code.to_string()] {
+            let out = support::topoc().args(["rule", &name]).output().expect("run topoc");
+            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(String::from_utf8_lossy(&out.stdout), page, "`topoc rule {name}` differs from its page");
+        }
+    }
+}
