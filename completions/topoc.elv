@@ -30,6 +30,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand graph 'Draw the topology: networks, members and addresses, published ports, relays'
             cand verify 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch'
             cand schema 'Print the JSON Schema of the spec language'
+            cand rule 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'topoc;check'= {
@@ -120,6 +121,13 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'topoc;rule'= {
+            cand --format 'Output format: the page''s Markdown (a table with `--all`), or JSON'
+            cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
+            cand --all 'List every rule: code, severity, group and description'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'topoc;help'= {
             cand check 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)'
             cand build 'Compile a spec into a deploy artifact'
@@ -128,6 +136,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand graph 'Draw the topology: networks, members and addresses, published ports, relays'
             cand verify 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch'
             cand schema 'Print the JSON Schema of the spec language'
+            cand rule 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'topoc;help;check'= {
@@ -143,6 +152,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;help;verify'= {
         }
         &'topoc;help;schema'= {
+        }
+        &'topoc;help;rule'= {
         }
         &'topoc;help;help'= {
         }

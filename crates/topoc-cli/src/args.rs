@@ -255,6 +255,8 @@ pub(crate) enum Command {
     Verify(crate::commands::verify::VerifyArgs),
     /// Print the JSON Schema of the spec language.
     Schema,
+    /// Print a rule's documentation (what it flags, why, how to fix it, examples), or list them.
+    Rule(crate::commands::rule::RuleArgs),
     /// The probe agent verify runs inside containers (internal).
     #[command(name = "__probe", hide = true)]
     Probe(crate::commands::probe::ProbeArgs),

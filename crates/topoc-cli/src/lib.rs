@@ -8,6 +8,7 @@ mod config;
 mod exit;
 mod pipeline;
 mod report;
+pub mod rules;
 mod write;
 
 /// The clap command tree of `topoc`, for generating shell completions and man pages.

@@ -1,12 +1,12 @@
 //! The committed shell completions (`completions/`) and man pages (`docs/man/`) are what the
 //! current command tree generates, byte for byte. `TOPOC_BLESS=1 cargo test -p topoc-cli --test
-//! generated_docs` rewrites them (and removes pages of commands that no longer exist).
+//! generated_docs` rewrites them (and removes pages of commands that no longer exist). The rule
+//! pages (`docs/rules/`) are kept fresh the same way by `tests/rules.rs`.
 
 mod support;
 
 use clap_complete::{Generator, Shell};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 const SHELLS: [Shell; 5] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Elvish, Shell::PowerShell];
 
@@ -88,62 +88,18 @@ fn man_pages() -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// Compare `generated` with the files of `dir` whose names `ours` accepts; with `TOPOC_BLESS`
-/// set, write the differing ones and delete the orphans instead of failing.
-fn check_dir(dir: &str, generated: &BTreeMap<String, Vec<u8>>, ours: impl Fn(&str) -> bool) {
-    let root = support::repo_root().join(dir);
-    let bless = std::env::var_os("TOPOC_BLESS").is_some();
-    let mut problems = Vec::new();
-    for (name, bytes) in generated {
-        let path = root.join(name);
-        if std::fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
-            if bless {
-                std::fs::create_dir_all(&root).expect("create dir");
-                std::fs::write(&path, bytes).expect("write generated file");
-            } else {
-                problems.push(format!("{dir}/{name} is stale or missing"));
-            }
-        }
-    }
-    for name in committed(&root) {
-        if ours(&name) && !generated.contains_key(&name) {
-            if bless {
-                std::fs::remove_file(root.join(&name)).expect("remove orphan");
-            } else {
-                problems.push(format!("{dir}/{name} is not generated any more"));
-            }
-        }
-    }
-    assert!(
-        problems.is_empty(),
-        "{}\nrun `TOPOC_BLESS=1 cargo test -p topoc-cli --test generated_docs` and commit {dir}/",
-        problems.join("\n")
-    );
-}
-
-fn committed(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn committed_completions_are_fresh() {
     let generated = completions();
     let names: Vec<&str> = generated.keys().map(String::as_str).collect();
     assert_eq!(names, ["_topoc", "_topoc.ps1", "topoc.bash", "topoc.elv", "topoc.fish"]);
-    check_dir("completions", &generated, |name| name.contains("topoc"));
+    support::check_generated("completions", &generated, |name| name.contains("topoc"), "generated_docs");
 }
 
 #[test]
 fn committed_man_pages_are_fresh() {
     let generated = man_pages();
-    check_dir("docs/man", &generated, |name| name.ends_with(".1"));
+    support::check_generated("docs/man", &generated, |name| name.ends_with(".1"), "generated_docs");
 }
 
 #[test]

@@ -56,7 +56,7 @@ pub fn to_sarif(diagnostics: &Diagnostics, files: &Files, tool_version: &str) ->
                 "name": c.as_str(),
                 "shortDescription": { "text": c.description() },
                 "defaultConfiguration": { "level": level(c.default_severity()) },
-                "helpUri": format!("https://topoc.dev/rules/{}", c.as_str()),
+                "helpUri": c.help_uri(),
             })
         })
         .collect();

@@ -6,6 +6,7 @@ mod explain;
 mod graph;
 mod matrix;
 pub(crate) mod probe;
+pub(crate) mod rule;
 mod schema;
 pub(crate) mod verify;
 
@@ -25,6 +26,7 @@ pub(crate) fn run(cli: Cli) -> Exit {
         Command::Graph { spec, output } => graph::exec(&spec, output, &reporter),
         Command::Verify(args) => verify::exec(&args, &reporter),
         Command::Schema => schema::exec(),
+        Command::Rule(args) => rule::exec(&args, &reporter),
         Command::Probe(args) => probe::exec(&args),
     }
 }

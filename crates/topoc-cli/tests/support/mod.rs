@@ -1,6 +1,7 @@
 //! Helpers shared by the CLI's integration tests.
 #![allow(dead_code, unreachable_pub)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -75,4 +76,50 @@ pub fn example_specs() -> Vec<PathBuf> {
     out.sort();
     assert!(!out.is_empty(), "no examples");
     out
+}
+
+/// Compare `generated` (file name to bytes) with the files of the repository directory `dir`
+/// whose names `ours` accepts; with `TOPOC_BLESS` set, write the differing ones and delete the
+/// orphans instead of failing. `test` names the test binary that regenerates them.
+pub fn check_generated(dir: &str, generated: &BTreeMap<String, Vec<u8>>, ours: impl Fn(&str) -> bool, test: &str) {
+    let root = repo_root().join(dir);
+    let bless = std::env::var_os("TOPOC_BLESS").is_some();
+    let mut problems = Vec::new();
+    for (name, bytes) in generated {
+        let path = root.join(name);
+        if std::fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
+            if bless {
+                std::fs::create_dir_all(&root).expect("create dir");
+                std::fs::write(&path, bytes).expect("write generated file");
+            } else {
+                problems.push(format!("{dir}/{name} is stale or missing"));
+            }
+        }
+    }
+    for name in committed(&root) {
+        if ours(&name) && !generated.contains_key(&name) {
+            if bless {
+                std::fs::remove_file(root.join(&name)).expect("remove orphan");
+            } else {
+                problems.push(format!("{dir}/{name} is not generated any more"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\nrun `TOPOC_BLESS=1 cargo test -p topoc-cli --test {test}` and commit {dir}/",
+        problems.join("\n")
+    );
+}
+
+/// The file names in `dir`, sorted.
+fn committed(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }

@@ -22,10 +22,7 @@ pub(super) fn check(topo: &Topology, on: &dyn Fn(Code) -> bool, out: &mut Diagno
     }
 }
 
-/// ## privileged
-/// `privileged: true`. The container gets every capability, every host device, and no
-/// seccomp, AppArmor or SELinux confinement: root in it is root on the host.
-/// KICS *Privileged Containers Enabled* (ae5b6871), compose-lint CL-0002.
+/// The rule of [`Code::Privileged`], documented at the code.
 fn privileged(s: &Service, out: &mut Diagnostics) {
     if s.privileged {
         out.push(
@@ -70,12 +67,7 @@ fn reach_of(cap: &str) -> Option<&'static str> {
     })
 }
 
-/// ## dangerous-capability
-/// A `cap_add` entry that reaches beyond the container: the host kernel (`SYS_ADMIN`,
-/// `SYS_MODULE`, `BPF`, ...), its processes (`SYS_PTRACE`), its availability (`SYS_TIME`,
-/// `SYS_NICE`, ...), its secrets (`SYSLOG`, `PERFMON`), or the networks (`NET_ADMIN`).
-/// compose-lint CL-0011, CL-0024, CL-0028, CL-0029, CL-0030; KICS *Container Capabilities
-/// Unrestricted* (ce76b7d0) for `cap_add` in general.
+/// The rule of [`Code::DangerousCapability`], documented at the code.
 fn dangerous_capability(s: &Service, out: &mut Diagnostics) {
     for (i, name) in s.cap_add.iter().enumerate() {
         let cap = capability(name);
@@ -90,10 +82,7 @@ fn dangerous_capability(s: &Service, out: &mut Diagnostics) {
     }
 }
 
-/// ## security-profile-disabled
-/// A `security_opt` that switches confinement off: `seccomp:unconfined` (every syscall),
-/// `apparmor:unconfined`, or `label:disable` (no SELinux labels).
-/// KICS *Default Seccomp Profile Disabled* (404fde2c), compose-lint CL-0009.
+/// The rule of [`Code::SecurityProfileDisabled`], documented at the code.
 fn security_profile_disabled(s: &Service, out: &mut Diagnostics) {
     for (i, opt) in s.security_opt.iter().enumerate() {
         let norm = opt.trim().to_ascii_lowercase().replace('=', ":");
@@ -111,10 +100,7 @@ fn security_profile_disabled(s: &Service, out: &mut Diagnostics) {
     }
 }
 
-/// ## root-user
-/// `user: root`, `0`, `root:…` or `0:…`: the service asks to run as root. (Images run as
-/// root when they say nothing; this rule flags only the explicit choice.)
-/// compose-lint CL-0018.
+/// The rule of [`Code::RootUser`], documented at the code.
 fn root_user(s: &Service, out: &mut Diagnostics) {
     let Some(user) = &s.user else { return };
     let name = user.split(':').next().unwrap_or("").trim();
@@ -128,11 +114,7 @@ fn root_user(s: &Service, out: &mut Diagnostics) {
     }
 }
 
-/// ## no-new-privileges (hardening)
-/// No `no-new-privileges:true` in `security_opt`: setuid and file-capability binaries in the
-/// image can raise a process's privileges.
-/// KICS *No New Privileges Not Set* (27fcc7d6) and *Security Opt Not Set* (610e266e),
-/// compose-lint CL-0003.
+/// The rule of [`Code::NoNewPrivileges`], documented at the code.
 fn no_new_privileges(s: &Service, out: &mut Diagnostics) {
     let set = s.security_opt.iter().any(|o| {
         let o = o.trim().to_ascii_lowercase().replace('=', ":");
@@ -151,10 +133,7 @@ fn no_new_privileges(s: &Service, out: &mut Diagnostics) {
     }
 }
 
-/// ## capabilities-unrestricted (hardening)
-/// No `cap_drop: [ALL]`: the service keeps Docker's default capabilities (`NET_RAW`,
-/// `CHOWN`, `SETUID`, ...), most of which it never uses.
-/// KICS *Container Capabilities Unrestricted* (ce76b7d0), compose-lint CL-0006.
+/// The rule of [`Code::CapabilitiesUnrestricted`], documented at the code.
 fn capabilities_unrestricted(s: &Service, out: &mut Diagnostics) {
     if !s.cap_drop.iter().any(|c| capability(c) == "ALL") && !s.privileged {
         let span = s.spans.cap_drop.first().copied();
@@ -169,10 +148,7 @@ fn capabilities_unrestricted(s: &Service, out: &mut Diagnostics) {
     }
 }
 
-/// ## writable-root-fs (hardening)
-/// `read_only` is not true: whoever runs code in the container can change its binaries and
-/// leave files behind.
-/// compose-lint CL-0007.
+/// The rule of [`Code::WritableRootFs`], documented at the code.
 fn writable_root_fs(s: &Service, out: &mut Diagnostics) {
     if s.read_only != Some(true) {
         out.push(

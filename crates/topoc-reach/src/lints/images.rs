@@ -39,10 +39,7 @@ impl<'a> Image<'a> {
 /// Tags that name whatever was pushed last rather than one release.
 const MOVING_TAGS: &[&str] = &["latest", "stable", "edge", "nightly", "main", "master", "dev", "develop", "rolling"];
 
-/// ## image-unpinned
-/// An image without a tag (Docker pulls `latest`) or with a moving tag (`latest`, `stable`,
-/// `edge`, `nightly`, ...), and no digest: each pull may run different code.
-/// dclint `service-image-require-explicit-tag`, compose-lint CL-0004.
+/// The rule of [`Code::ImageUnpinned`], documented at the code.
 fn image_unpinned(s: &Service, image: &Image<'_>, out: &mut Diagnostics) {
     if image.digest.is_some() {
         return;
@@ -59,10 +56,7 @@ fn image_unpinned(s: &Service, image: &Image<'_>, out: &mut Diagnostics) {
     );
 }
 
-/// ## image-no-digest (hardening)
-/// An image referenced by tag only: tags can be moved, so the same spec can deploy different
-/// bytes. A digest (`@sha256:…`) cannot.
-/// compose-lint CL-0019.
+/// The rule of [`Code::ImageNoDigest`], documented at the code.
 fn image_no_digest(s: &Service, image: &Image<'_>, out: &mut Diagnostics) {
     if image.digest.is_none() {
         out.push(

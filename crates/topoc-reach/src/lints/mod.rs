@@ -1,7 +1,8 @@
 //! Security and hygiene lints on the resolved topology: the Docker Compose rules of KICS,
 //! dclint and compose-lint that apply to what topoc emits, and the address-plan rules only a
-//! model of the whole topology can check. Each rule is documented where it is defined, and in
-//! `docs/rules/<code>.md`.
+//! model of the whole topology can check. Each rule is documented once, in the doc comment of
+//! its `Code` (crates/topoc-diag/src/code.rs), from which `docs/rules/<code>.md` and
+//! `topoc rule <code>` are generated; the functions here refer to their code.
 //!
 //! Every rule belongs to a group. The `default` group runs unless the spec's `lints` section
 //! turns a rule off; the `hardening` group (baseline settings KICS and compose-lint ask of every

@@ -94,17 +94,8 @@ fn runtime_socket(path: &str) -> bool {
     path.ends_with("docker.sock")
 }
 
-/// ## sensitive-mount
-/// A bind mount of a host path that exposes the host even read-only: its configuration and
-/// secrets (`/etc`, `/root`, `/home`), kernel interfaces (`/proc`, `/sys`), devices (`/dev`),
-/// runtime state (`/run`, `/var/lib/docker`), logs, binaries, or the whole filesystem.
-/// KICS *Volume Has Sensitive Host Directory* (1c1325ff), compose-lint CL-0013.
-///
-/// ## root-equivalent-mount
-/// The same paths where a *writable* mount hands over the host (`/`, `/etc`, `/root`, `/usr`,
-/// `/var/lib/docker`, ...): writing `/etc/cron.d`, root's `authorized_keys` or a host binary
-/// is root on the host. Reported instead of `sensitive-mount` for writable mounts.
-/// compose-lint CL-0025.
+/// The rules of [`Code::SensitiveMount`] and (for writable mounts, instead)
+/// [`Code::RootEquivalentMount`], documented at the codes.
 fn host_paths(topo: &Topology, out: &mut Diagnostics) {
     for s in &topo.services {
         for m in &s.mounts {
@@ -136,10 +127,7 @@ fn host_paths(topo: &Topology, out: &mut Diagnostics) {
     }
 }
 
-/// ## shared-volume (hardening)
-/// A named volume mounted by more than one service, without a volume policy (`policy.volumes`)
-/// saying who may write it: one compromised service can tamper with the other's data.
-/// KICS *Shared Volumes Between Containers* (8c978947).
+/// The rule of [`Code::SharedVolume`], documented at the code.
 fn shared_volume(topo: &Topology, out: &mut Diagnostics) {
     for v in &topo.volumes {
         if topo.policy.volumes.iter().any(|p| p.volume == v.id) {

@@ -11,12 +11,7 @@ pub(super) fn check(topo: &Topology, engine: &crate::EngineProfile, out: &mut Di
     unencrypted_overlay(topo, engine, out);
 }
 
-/// ## static-in-dynamic-range
-/// A static address inside its network's `ip_range`, the range Docker draws dynamic
-/// addresses from: a container without a static address (a verify probe, a `docker run`
-/// on an attachable network, a replica) can take it first, and then the service does not
-/// start ("Address already in use"). Static addresses belong outside `ip_range`.
-/// No equivalent in KICS, dclint or compose-lint.
+/// The rule of [`Code::StaticInDynamicRange`], documented at the code.
 fn static_in_dynamic_range(topo: &Topology, out: &mut Diagnostics) {
     for s in &topo.services {
         for a in &s.attachments {
@@ -46,13 +41,7 @@ fn static_in_dynamic_range(topo: &Topology, out: &mut Diagnostics) {
     }
 }
 
-/// ## subnet-unpinned
-/// A network (not external) with neither `subnet` nor `pool`: Docker picks a subnet from its
-/// default pools when the network is created, so the address differs between hosts and
-/// with creation order, can collide with a network that pins the same range later ("Pool
-/// overlaps with other one on this address space"), and topoc cannot check it against the
-/// reserved ranges.
-/// No equivalent in KICS, dclint or compose-lint.
+/// The rule of [`Code::SubnetUnpinned`], documented at the code.
 fn subnet_unpinned(topo: &Topology, out: &mut Diagnostics) {
     for n in &topo.networks {
         if n.external || n.subnet.is_some() {
@@ -96,14 +85,7 @@ fn docker_range(net: &IpNet, swarm: bool) -> Option<(Ipv4Net, &'static str)> {
     LOCAL_POOLS.iter().map(|(p, what)| (p.parse::<Ipv4Net>().expect("pool"), *what)).find(|(p, _)| overlaps(net, p))
 }
 
-/// ## docker-pool-overlap
-/// A subnet (or a pool's range) overlapping Docker's default address pools
-/// (172.17.0.0/16–172.31.255.255, 192.168.0.0/16) or, on Swarm, the ingress network
-/// (10.0.0.0/24): docker0 holds 172.17.0.0/16, and every network created without a subnet, by
-/// this project or any other on the host, takes the next free block of these pools. Whichever
-/// is created second fails with "Pool overlaps". macvlan/ipvlan subnets are the LAN's and are
-/// not judged.
-/// No equivalent in KICS, dclint or compose-lint.
+/// The rule of [`Code::DockerPoolOverlap`], documented at the code.
 fn docker_pool_overlap(topo: &Topology, engine: &crate::EngineProfile, out: &mut Diagnostics) {
     let mut reported_pools = Vec::new();
     for p in &topo.pools {
@@ -145,11 +127,7 @@ fn pool_help() -> &'static str {
     "pick a range Docker does not allocate from, e.g. in 10.0.0.0/8 above 10.0.0.0/24 (or in 100.64.0.0/10), or change the daemon's `default-address-pools` and list the old ones under `reserved`"
 }
 
-/// ## unencrypted-overlay
-/// An overlay network without `encrypted: true` in a topology whose policy isolates (a
-/// `default: deny` or a `deny` rule): VXLAN carries its traffic between nodes in clear text,
-/// so anyone on the nodes' network reads it and can inject packets, whatever the policy says.
-/// No equivalent in KICS, dclint or compose-lint.
+/// The rule of [`Code::UnencryptedOverlay`], documented at the code.
 fn unencrypted_overlay(topo: &Topology, engine: &crate::EngineProfile, out: &mut Diagnostics) {
     let policy = &topo.policy;
     let isolates =

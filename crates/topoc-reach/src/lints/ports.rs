@@ -27,14 +27,7 @@ fn wildcard(ip: Option<IpAddr>) -> bool {
     ip.is_none_or(|ip| ip.is_unspecified())
 }
 
-/// ## port-all-interfaces
-/// A published port without a host address (or with `0.0.0.0` / `::`): Docker binds it on
-/// every interface of the host, public ones included, and its iptables rules bypass a host
-/// firewall such as ufw. Set `host_ip` on the port, or `defaults.host_ip` for all.
-/// On Swarm every published port is bound on every address of every node (`host_ip` is not
-/// applied), so every published port is reported there.
-/// KICS *Container Traffic Not Bound To Host Interface* (451d79dc), dclint
-/// `no-unbound-port-interfaces`, compose-lint CL-0005.
+/// The rule of [`Code::PortAllInterfaces`], documented at the code.
 fn port_all_interfaces(s: &Service, p: &PublishedPort, engine: &crate::EngineProfile, out: &mut Diagnostics) {
     if !engine.honours_host_ip() {
         out.push(
@@ -53,11 +46,7 @@ fn port_all_interfaces(s: &Service, p: &PublishedPort, engine: &crate::EnginePro
     }
 }
 
-/// ## privileged-port (hardening)
-/// A host port below 1024. Publishing one needs no privilege in the container (Docker binds
-/// it), but it usually means the container also listens on a privileged port, which keeps
-/// `NET_BIND_SERVICE` in its capabilities.
-/// KICS *Privileged Ports Mapped In Container* (bc2908f3).
+/// The rule of [`Code::PrivilegedPort`], documented at the code.
 fn privileged_port(s: &Service, p: &PublishedPort, out: &mut Diagnostics) {
     if p.published < 1024 {
         out.push(
@@ -68,11 +57,7 @@ fn privileged_port(s: &Service, p: &PublishedPort, out: &mut Diagnostics) {
     }
 }
 
-/// ## duplicate-published-port
-/// Two publications of the same host port and protocol whose host addresses collide (equal,
-/// or either is every interface): Docker cannot bind the second, and that container does not
-/// start. On Swarm, a published port belongs to one service in the whole swarm.
-/// dclint `no-duplicate-exported-ports`.
+/// The rule of [`Code::DuplicatePublishedPort`], documented at the code.
 fn duplicate_published_port<'t>(services: impl Iterator<Item = &'t Service>, out: &mut Diagnostics) {
     let mut by_port: BTreeMap<(u16, bool), Vec<(&Service, &PublishedPort)>> = BTreeMap::new();
     for s in services {

@@ -19,10 +19,7 @@ pub(super) fn check(topo: &Topology, on: &dyn Fn(Code) -> bool, out: &mut Diagno
     }
 }
 
-/// ## healthcheck-missing (hardening)
-/// No `healthcheck`: the engine knows whether the process runs, not whether it serves;
-/// `depends_on` and Swarm's rolling updates cannot wait for readiness.
-/// KICS *Healthcheck Not Set* (698ed579).
+/// The rule of [`Code::HealthcheckMissing`], documented at the code.
 fn healthcheck_missing(s: &Service, out: &mut Diagnostics) {
     if s.healthcheck.is_none() {
         out.push(
@@ -41,10 +38,7 @@ fn limits_label(s: &Service) -> (topoc_diag::Span, &'static str) {
     )
 }
 
-/// ## memory-unlimited (hardening)
-/// No `deploy.limits.memory`: one leaking service can push the host into the OOM killer,
-/// which may pick another service.
-/// KICS *Memory Not Limited* (bb9ac4f7), compose-lint CL-0026.
+/// The rule of [`Code::MemoryUnlimited`], documented at the code.
 fn memory_unlimited(s: &Service, out: &mut Diagnostics) {
     if s.deploy.limits.memory.is_none() {
         let (span, label) = limits_label(s);
@@ -56,9 +50,7 @@ fn memory_unlimited(s: &Service, out: &mut Diagnostics) {
     }
 }
 
-/// ## cpu-unlimited (hardening)
-/// No `deploy.limits.cpus`: one busy service can take every CPU of the host.
-/// KICS *Cpus Not Limited* (6b610c50), compose-lint CL-0026.
+/// The rule of [`Code::CpuUnlimited`], documented at the code.
 fn cpu_unlimited(s: &Service, out: &mut Diagnostics) {
     if s.deploy.limits.cpus.is_none() {
         let (span, label) = limits_label(s);

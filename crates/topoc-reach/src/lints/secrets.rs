@@ -45,11 +45,7 @@ fn literal_secret(value: &str) -> bool {
         && !["true", "false", "yes", "no", "on", "off", "none", "null"].contains(&v.to_ascii_lowercase().as_str())
 }
 
-/// ## secret-in-environment
-/// A credential-shaped variable (`*_PASSWORD`, `*_TOKEN`, `*_SECRET`, `API_KEY`, ...) with a
-/// literal value: the secret is in the spec, in git, in `compose.yaml`, and in
-/// `docker inspect` for anyone with access to the engine.
-/// compose-lint CL-0020.
+/// The rule of [`Code::SecretInEnvironment`], documented at the code.
 fn secret_in_environment(
     s: &Service,
     key: &str,
@@ -82,10 +78,7 @@ fn url_password(value: &str) -> Option<&str> {
     (!password.is_empty() && !password.starts_with('$')).then_some(password)
 }
 
-/// ## credential-in-url
-/// A connection string with a password in it (`postgres://app:hunter2@db/app`,
-/// `redis://:pw@cache`), under any variable name.
-/// compose-lint CL-0021.
+/// The rule of [`Code::CredentialInUrl`], documented at the code.
 fn credential_in_url(s: &Service, key: &str, value: &str, value_span: Span, out: &mut Diagnostics) {
     if url_password(value).is_some() {
         out.push(
