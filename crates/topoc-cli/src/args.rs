@@ -11,6 +11,10 @@ pub(crate) struct Cli {
     /// When to color human output (`NO_COLOR` turns `auto` off).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub(crate) color: ColorChoice,
+    /// List every instance of a grouped finding (each template copy, each pair) in human
+    /// output, instead of the first in full and a count.
+    #[arg(long, short = 'v', global = true)]
+    pub(crate) verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

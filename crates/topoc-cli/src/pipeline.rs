@@ -75,6 +75,7 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
         Err(diags) => {
             diagnostics.extend(diags);
             diagnostics.sort();
+            diagnostics.group_causes();
             return Ok(Outcome { files, diagnostics, topology: None, analysis: None, provenance });
         }
     };
@@ -121,6 +122,7 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
         diagnostics.extend(a.findings.clone());
     }
     diagnostics.sort();
+    diagnostics.group_causes();
     Ok(Outcome { files, diagnostics, topology: resolution.topology, analysis, provenance })
 }
 
@@ -149,6 +151,7 @@ pub(crate) fn check_target(outcome: &mut Outcome, target: &TargetArgs) {
     if let Some(topology) = &outcome.topology {
         outcome.diagnostics.extend(topoc_emit::targets::check(topology, target.target.into(), &target.allow_drop));
         outcome.diagnostics.sort();
+        outcome.diagnostics.group_causes();
     }
 }
 
@@ -344,6 +347,7 @@ pub(crate) fn apply_policy(
     shown.extend(problems);
     shown.extend(unused);
     shown.sort();
+    shown.group_causes();
     outcome.diagnostics = shown;
     Ok(counts)
 }

@@ -9,10 +9,12 @@ use topoc_diag::{Diagnostic, Diagnostics, FileId, Files, Severity};
 
 pub(crate) struct Reporter {
     color: bool,
+    /// Every instance of a grouped finding, not only the first and a count.
+    verbose: bool,
 }
 
 impl Reporter {
-    pub(crate) fn new(choice: ColorChoice) -> Self {
+    pub(crate) fn new(choice: ColorChoice, verbose: bool) -> Self {
         let color = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -20,7 +22,7 @@ impl Reporter {
                 std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
             }
         };
-        Self { color }
+        Self { color, verbose }
     }
 
     /// Print findings: human to stderr, JSON to stdout (or stderr when stdout carries an artifact).
@@ -84,8 +86,33 @@ impl Reporter {
         for note in &d.notes {
             out.push_str(&format!("  = note: {note}\n"));
         }
+        self.render_instances(d, &mut out);
         out.push('\n');
         out
+    }
+}
+
+impl Reporter {
+    /// A grouped finding's other instances: a count (and where to see them), or with
+    /// `--verbose` each one's message and notes.
+    fn render_instances(&self, d: &Diagnostic, out: &mut String) {
+        let n = d.instance_count();
+        if n == 1 {
+            return;
+        }
+        if !self.verbose {
+            out.push_str(&format!(
+                "  = note: one cause, {n} instances (the first is shown); --verbose or --format json lists them all\n"
+            ));
+            return;
+        }
+        out.push_str(&format!("  = note: one cause, {n} instances; the others:\n"));
+        for (i, instance) in d.instances.iter().enumerate() {
+            out.push_str(&format!("    {}. {}\n", i + 2, instance.message));
+            for note in &instance.notes {
+                out.push_str(&format!("       {note}\n"));
+            }
+        }
     }
 }
 

@@ -41,6 +41,54 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub notes: Vec<String>,
     pub help: Option<String>,
+    /// The other occurrences of this finding's cause (the same code raised at the same spec
+    /// lines: the copies one template stamps, the pairs one rule or grant covers), in order.
+    /// The diagnostic itself is the first; renderers show it in full and these as a list.
+    pub instances: Instances,
+}
+
+/// A finding's further instances, boxed: most findings have none, and a `Diagnostic` travels
+/// in `Result`s, so it stays small.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[expect(clippy::box_collection, reason = "one pointer in every Diagnostic instead of a Vec's three words")]
+pub struct Instances(Option<Box<Vec<Instance>>>);
+
+impl Instances {
+    pub fn push(&mut self, instance: Instance) {
+        self.0.get_or_insert_with(Box::default).push(instance);
+    }
+
+    pub fn extend(&mut self, other: Instances) {
+        if let Some(more) = other.0 {
+            self.0.get_or_insert_with(Box::default).extend(*more);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |v| v.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Instance> {
+        self.0.as_deref().map_or(&[][..], Vec::as_slice).iter()
+    }
+}
+
+impl Serialize for Instances {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+/// One more occurrence of a finding's cause: its own message (naming the instance, the pair)
+/// and notes (its witness path).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Instance {
+    pub message: String,
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -53,6 +101,7 @@ impl Diagnostic {
             labels: Vec::new(),
             notes: Vec::new(),
             help: None,
+            instances: Instances::default(),
         }
     }
 
@@ -90,6 +139,16 @@ impl Diagnostic {
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self
+    }
+
+    /// How many occurrences of the cause this finding stands for (itself and its instances).
+    pub fn instance_count(&self) -> usize {
+        1 + self.instances.len()
+    }
+
+    /// Every occurrence's message, the finding's own first.
+    pub fn messages(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.message.as_str()).chain(self.instances.iter().map(|i| i.message.as_str()))
     }
 
     /// The primary span, used for sorting and for one-location formats.
@@ -149,6 +208,41 @@ impl Diagnostics {
                 .then_with(|| a.message.cmp(&b.message))
         });
         self.items.dedup();
+    }
+
+    /// One finding per cause: diagnostics of one code and severity whose labels mark the same
+    /// spans (the template line every instance was stamped from, the rule and the grant every
+    /// pair breaks through) become one, the first in order carrying the rest as
+    /// [`Instance`]s. Call after [`Diagnostics::sort`]; the order of causes is kept.
+    pub fn group_causes(&mut self) {
+        type Key = (Code, Severity, Vec<(Span, bool)>);
+        let mut index: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
+        let mut grouped: Vec<Diagnostic> = Vec::with_capacity(self.items.len());
+        for d in std::mem::take(&mut self.items) {
+            // A finding with no label has no place in the spec to be a cause at: kept alone.
+            if d.labels.is_empty() {
+                grouped.push(d);
+                continue;
+            }
+            let key = (d.code, d.severity, d.labels.iter().map(|l| (l.span, l.primary)).collect());
+            match index.get(&key) {
+                Some(&i) => {
+                    let first = &mut grouped[i];
+                    first.instances.push(Instance { message: d.message, notes: d.notes });
+                    first.instances.extend(d.instances);
+                }
+                None => {
+                    index.insert(key, grouped.len());
+                    grouped.push(d);
+                }
+            }
+        }
+        self.items = grouped;
+    }
+
+    /// Occurrences of every cause, instances included.
+    pub fn instance_total(&self) -> usize {
+        self.items.iter().map(Diagnostic::instance_count).sum()
     }
 
     pub fn into_vec(self) -> Vec<Diagnostic> {
@@ -212,5 +306,29 @@ mod tests {
         assert_eq!(did_you_mean("subnett", ["subnet", "gateway"]), Some("subnet"));
         assert_eq!(did_you_mean("xyz", ["subnet", "gateway"]), None);
         assert_eq!(did_you_mean("egres", ["egress", "external"]), Some("egress"));
+    }
+
+    #[test]
+    fn one_finding_per_cause() {
+        let file = FileId(0);
+        let at = |a: usize, b: usize| Span::new(file, a, b);
+        let stamped = |n: u32| {
+            Diagnostic::new(Code::OverBroad, format!("network `t-{n}` lets a reach b"))
+                .primary(at(10, 20), format!("t-{n} here"))
+                .secondary(at(30, 40), "rule")
+                .note(format!("path: a → t-{n} → b"))
+        };
+        let mut list: Diagnostics = (1..=200).map(stamped).collect();
+        // The same code at another place is another cause; so is another code at the same place.
+        list.push(Diagnostic::new(Code::OverBroad, "elsewhere").primary(at(50, 60), "here"));
+        list.push(Diagnostic::new(Code::PolicyViolation, "same place, other rule").primary(at(10, 20), "here"));
+        list.sort();
+        list.group_causes();
+        assert_eq!(list.len(), 3);
+        assert_eq!(list.instance_total(), 202);
+        let first = list.iter().find(|d| d.instance_count() > 1).expect("the grouped cause");
+        assert_eq!(first.instance_count(), 200);
+        assert_eq!(first.message, "network `t-1` lets a reach b", "the first instance is shown in full");
+        assert!(first.instances.iter().any(|i| i.notes == ["path: a → t-200 → b"]), "every witness is kept");
     }
 }

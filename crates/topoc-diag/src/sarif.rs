@@ -1,5 +1,6 @@
 //! Findings as SARIF 2.1.0, the format code-scanning UIs read: one run, one rule per code, one
-//! result per finding located at its primary label, secondary labels as related locations.
+//! result per finding (per cause) located at its primary label, secondary labels and the
+//! cause's further instances as related locations.
 
 use crate::{Code, Diagnostics, Files, Severity, Span};
 use serde_json::{Value, json};
@@ -12,7 +13,7 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn location(files: &Files, span: Span, message: Option<&str>, id: Option<usize>) -> Option<Value> {
+fn location(files: &Files, span: Span, message: Option<&str>) -> Option<Value> {
     let file = files.get(span.file)?;
     let start = file.line_col(span.start as usize);
     let end = file.line_col(span.end as usize);
@@ -31,9 +32,6 @@ fn location(files: &Files, span: Span, message: Option<&str>, id: Option<usize>)
     });
     if let Some(m) = message {
         loc["message"] = json!({ "text": m });
-    }
-    if let Some(id) = id {
-        loc["id"] = json!(id);
     }
     Some(loc)
 }
@@ -72,14 +70,27 @@ pub fn to_sarif(diagnostics: &Diagnostics, files: &Files, tool_version: &str) ->
             }
             let primary = d.labels.iter().find(|l| l.primary);
             let locations: Vec<Value> =
-                primary.and_then(|l| location(files, l.span, Some(&l.message), None)).into_iter().collect();
-            let related: Vec<Value> = d
+                primary.and_then(|l| location(files, l.span, Some(&l.message))).into_iter().collect();
+            let mut related: Vec<Value> = d
                 .labels
                 .iter()
                 .filter(|l| !l.primary)
-                .enumerate()
-                .filter_map(|(i, l)| location(files, l.span, Some(&l.message), Some(i + 1)))
+                .filter_map(|l| location(files, l.span, Some(&l.message)))
                 .collect();
+            // The cause's other instances sit at the same place (the stamped template line);
+            // each is a related location with its own message, not a result of its own.
+            if let Some(at) = d.primary_span() {
+                related.extend(d.instances.iter().filter_map(|i| {
+                    let mut text = i.message.clone();
+                    for note in &i.notes {
+                        text.push_str(&format!("\nnote: {note}"));
+                    }
+                    location(files, at, Some(&text))
+                }));
+            }
+            for (i, loc) in related.iter_mut().enumerate() {
+                loc["id"] = json!(i + 1);
+            }
             let mut r = json!({
                 "ruleId": format!("topoc::{}", d.code.as_str()),
                 "ruleIndex": codes.iter().position(|c| *c == d.code).unwrap_or(0),
@@ -89,6 +100,9 @@ pub fn to_sarif(diagnostics: &Diagnostics, files: &Files, tool_version: &str) ->
             });
             if !related.is_empty() {
                 r["relatedLocations"] = Value::Array(related);
+            }
+            if !d.instances.is_empty() {
+                r["properties"] = json!({ "instanceCount": d.instance_count() });
             }
             r
         })

@@ -134,7 +134,7 @@ impl Suppression {
                     && files.get(l.span.file).is_some_and(|f| f.line_col(l.span.start as usize).line == *line)
             }),
             Scope::Message(None) => true,
-            Scope::Message(Some(text)) => d.message.contains(text.as_str()),
+            Scope::Message(Some(text)) => d.messages().any(|m| m.contains(text.as_str())),
         }
     }
 }

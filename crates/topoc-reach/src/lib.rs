@@ -43,6 +43,7 @@ pub fn analyze(topo: &Topology, engine: EngineProfile) -> Analysis {
     lints::check(topo, &engine, &mut findings);
     let mut findings = lints::configure(topo, findings);
     findings.sort();
+    findings.group_causes();
     Analysis { engine, classes, reach, findings }
 }
 

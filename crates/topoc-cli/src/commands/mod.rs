@@ -14,7 +14,7 @@ use crate::exit::Exit;
 use crate::report::Reporter;
 
 pub(crate) fn run(cli: Cli) -> Exit {
-    let reporter = Reporter::new(cli.color);
+    let reporter = Reporter::new(cli.color, cli.verbose);
     match cli.command {
         Command::Check(args) => check::exec(&args, &reporter),
         Command::Build { spec, target, policy, out, templates, force } => {

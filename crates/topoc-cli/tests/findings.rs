@@ -1,0 +1,65 @@
+//! Findings that are signal (tests/fixtures/findings): one finding per cause whatever the
+//! number of template instances, every instance still available (`--verbose`, JSON, SARIF).
+
+mod support;
+
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> PathBuf {
+    support::repo_root().join("tests/fixtures/findings").join(name)
+}
+
+fn check(args: &[&str], name: &str) -> (i32, String, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut all = vec!["check"];
+    all.extend_from_slice(args);
+    let out = support::run(&all, &fixture(name), dir.path());
+    let root = support::repo_root().display().to_string();
+    let tmp = dir.path().display().to_string();
+    let clean = |b: &[u8]| String::from_utf8_lossy(b).replace(&root, "<repo>").replace(&tmp, "<tmp>");
+    (out.status.code().unwrap_or(-1), clean(&out.stdout), clean(&out.stderr))
+}
+
+/// 200 tenants, one forgotten rule: at most 3 findings and 60 lines, not one per instance.
+#[test]
+fn forgotten_rule_over_200_instances_is_one_finding() {
+    let (code, _, human) = check(&[], "forgotten-rule-200.yaml");
+    assert_eq!(code, 1);
+    let lines = human.lines().count();
+    assert!(lines <= 60, "{lines} lines of human output:\n{human}");
+    assert!(human.contains("failed: 2 errors, 0 warnings"), "{human}");
+    assert!(human.contains("one cause, 200 instances"), "{human}");
+    insta::assert_snapshot!("forgotten_rule_200_human", human);
+
+    let (_, json, _) = check(&["--format", "json"], "forgotten-rule-200.yaml");
+    let json: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let list = json["diagnostics"].as_array().expect("diagnostics");
+    assert!(list.len() <= 3, "{} findings", list.len());
+    let grouped = list.iter().find(|d| d["instance_count"] == 200).expect("the template's cause, 200 instances");
+    let instances = grouped["instances"].as_array().expect("instances");
+    assert_eq!(instances.len(), 199, "the first is the finding itself");
+    assert!(instances[198]["message"].as_str().is_some_and(|m| m.contains("tenant-t200")), "{}", instances[198]);
+    assert!(instances[0]["notes"][0].as_str().is_some_and(|n| n.starts_with("path: host → bridge of network")));
+
+    let (_, sarif, _) = check(&["--format", "sarif"], "forgotten-rule-200.yaml");
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).expect("sarif");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), list.len(), "one SARIF result per cause");
+    let result = results.iter().find(|r| r["properties"]["instanceCount"] == 200).expect("grouped result");
+    // One related location for the secondary label, one per further instance.
+    assert_eq!(result["relatedLocations"].as_array().map(Vec::len), Some(1 + 199));
+}
+
+/// `--verbose` lists every instance with its witness path.
+#[test]
+fn verbose_lists_every_instance() {
+    let (_, _, human) = check(&["--verbose"], "forgotten-rule-200.yaml");
+    for id in ["t002", "t117", "t200"] {
+        assert!(
+            human.contains(&format!("the host reaches backend on all ports through network `tenant-{id}`")),
+            "{id}"
+        );
+        assert!(human.contains(&format!("path: host → bridge of network `tenant-{id}` → backend")), "{id}");
+    }
+    assert!(human.contains("    200. "), "numbered up to the last instance");
+}
