@@ -63,3 +63,36 @@ fn verbose_lists_every_instance() {
     }
     assert!(human.contains("    200. "), "numbered up to the last instance");
 }
+
+fn codes_and_messages(name: &str) -> Vec<(String, String)> {
+    let (_, json, _) = check(&["--format", "json"], name);
+    let json: serde_json::Value = serde_json::from_str(&json).expect("json");
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap_or("").to_owned(), d["message"].as_str().unwrap_or("").to_owned()))
+        .collect()
+}
+
+/// "frontend → api on 8080, nothing else" is satisfied without a suppression when api
+/// listens only on 8080.
+#[test]
+fn allow_one_port_checks_clean_when_that_is_all_the_target_listens_on() {
+    let (code, _, human) = check(&[], "listen-8080-only.yaml");
+    assert_eq!(code, 0, "{human}");
+    assert_eq!(codes_and_messages("listen-8080-only.yaml"), vec![]);
+}
+
+/// The same rule while api listens on more: the extra ports are the finding.
+#[test]
+fn extra_listeners_are_the_finding() {
+    let found = codes_and_messages("listen-more.yaml");
+    assert!(
+        found
+            .iter()
+            .any(|(c, m)| c == "topoc::over-broad" && m.contains("lets frontend reach api on ports 9000, 9001")),
+        "{found:?}"
+    );
+    assert!(!found.iter().any(|(_, m)| m.contains("8080")), "8080 is allowed: {found:?}");
+}

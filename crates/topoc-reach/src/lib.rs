@@ -12,6 +12,7 @@ pub mod engine;
 pub mod graph;
 mod hygiene;
 pub mod lints;
+pub mod listen;
 pub mod matrix;
 pub mod policy;
 pub mod ports;
@@ -20,6 +21,7 @@ pub mod select;
 pub use classes::{ClassId, Classes};
 pub use engine::{EngineProfile, EngineVersion};
 pub use graph::{Endpoint, Hop, Reach, Via};
+pub use listen::Listeners;
 pub use ports::PortSet;
 
 use topoc_diag::Diagnostics;
@@ -31,20 +33,23 @@ pub struct Analysis {
     pub engine: EngineProfile,
     pub classes: Classes,
     pub reach: Reach,
+    /// What each endpoint listens on: the policy judges reach to a listener.
+    pub listeners: Listeners,
     pub findings: Diagnostics,
 }
 
 pub fn analyze(topo: &Topology, engine: EngineProfile) -> Analysis {
     let classes = classes::build(topo);
     let reach = graph::build(topo, &classes, &engine);
+    let listeners = Listeners::new(topo, &classes);
     let mut findings = Diagnostics::new();
-    policy::check(topo, &classes, &reach, &mut findings);
+    policy::check(topo, &classes, &reach, &listeners, &mut findings);
     hygiene::check(topo, &classes, &reach, &engine, &mut findings);
     lints::check(topo, &engine, &mut findings);
     let mut findings = lints::configure(topo, findings);
     findings.sort();
     findings.group_causes();
-    Analysis { engine, classes, reach, findings }
+    Analysis { engine, classes, reach, listeners, findings }
 }
 
 impl Analysis {

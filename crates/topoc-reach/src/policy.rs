@@ -9,6 +9,7 @@
 use crate::classes::Classes;
 use crate::describe;
 use crate::graph::{Endpoint, Hop, Reach, Via};
+use crate::listen::Listeners;
 use crate::ports::PortSet;
 use crate::select;
 use std::collections::{BTreeMap, BTreeSet};
@@ -146,15 +147,32 @@ type Group = Vec<(Endpoint, Endpoint, PortSet)>;
 
 /// Judge every reachable pair and report what the policy forbids, rules that select nothing,
 /// and allow rules no path satisfies.
-pub fn check(topo: &Topology, classes: &Classes, reach: &Reach, out: &mut Diagnostics) {
+pub fn check(topo: &Topology, classes: &Classes, reach: &Reach, listeners: &Listeners, out: &mut Diagnostics) {
     if !topo.policy.declared {
         return;
     }
     let judge = Judge::new(topo, classes);
     let rules = &topo.policy.rules;
     let mut satisfied = vec![false; rules.len()];
+    // Allow rules a path satisfies on the network but no listener does: `a` reaches `b`'s
+    // container on the rule's ports, and `b` declares it listens elsewhere.
+    let mut unheard = vec![None; rules.len()];
     let mut groups: BTreeMap<(Decider, Via), Group> = BTreeMap::new();
-    for (a, b, hops) in reach.edges() {
+    for (a, b, raw) in reach.edges() {
+        // Judged on what the target listens on: reach to a port nobody listens on is no reach.
+        let hops = &listeners.hops(b, raw)[..];
+        for (i, r) in rules.iter().enumerate() {
+            if r.verdict == Verdict::Allow && unheard[i].is_none() && judge.applies(i, a, b) {
+                let wanted = PortSet::from_list(&r.ports);
+                let on_wire = raw.iter().fold(PortSet::none(), |acc, h| acc.union(&h.ports)).intersect(&wanted);
+                if !on_wire.is_empty() && on_wire.intersect(listeners.of(b)).is_empty() {
+                    unheard[i] = Some((a, b));
+                }
+            }
+        }
+        if hops.is_empty() {
+            continue;
+        }
         let ports = hops.iter().fold(PortSet::none(), |acc, h| acc.union(&h.ports));
         for (i, r) in rules.iter().enumerate() {
             if r.verdict == Verdict::Allow
@@ -206,8 +224,25 @@ pub fn check(topo: &Topology, classes: &Classes, reach: &Reach, out: &mut Diagno
             );
         } else if r.verdict == Verdict::Allow && !satisfied[i] {
             let ports = PortSet::from_list(&r.ports);
-            out.push(
-                Diagnostic::new(
+            let d = match unheard[i] {
+                Some((a, b)) => Diagnostic::new(
+                    Code::UnsatisfiedAllow,
+                    format!(
+                        "`{}` reaches `{}` on {ports}, but nothing listens there: {} listens on {}",
+                        r.from.text,
+                        r.to.text,
+                        describe::endpoint(topo, classes, b),
+                        listeners.of(b)
+                    ),
+                )
+                .primary(r.span, "allowed here, but no listener")
+                .note(format!(
+                    "path without a listener: {} → {}",
+                    describe::endpoint(topo, classes, a),
+                    describe::endpoint(topo, classes, b)
+                ))
+                .help("declare the port the service listens on (`expose`), or fix the rule's `ports`"),
+                None => Diagnostic::new(
                     Code::UnsatisfiedAllow,
                     format!("nothing in the topology lets `{}` reach `{}` on {ports}", r.from.text, r.to.text),
                 )
@@ -215,7 +250,8 @@ pub fn check(topo: &Topology, classes: &Classes, reach: &Reach, out: &mut Diagno
                 .help(
                     "share a network, publish a port, or declare a relay — or drop the rule if the path is not wanted",
                 ),
-            );
+            };
+            out.push(d);
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod addresses;
 mod checks;
+mod expose;
 mod networks;
 mod policy;
 mod reinterpreted;

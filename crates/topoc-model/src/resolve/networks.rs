@@ -28,6 +28,7 @@ pub(crate) fn defaults(spec: &TopologySpec, cx: &mut Cx) -> Defaults {
         egress: d.egress.as_ref().is_some_and(|e| e.value),
         host_ip,
         restart: d.restart.as_ref().map(|r| r.value),
+        listen: d.listen.as_ref().map(|l| l.value),
     }
 }
 

@@ -310,6 +310,7 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
         secrets,
         mounts,
         ports,
+        expose: super::expose::resolve(&s.expose, cx),
         replicas,
         deploy,
         healthcheck: s.healthcheck.as_ref().map(|h| Healthcheck {
