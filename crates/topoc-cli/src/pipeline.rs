@@ -17,6 +17,8 @@ pub(crate) struct Outcome {
     pub(crate) topology: Option<Topology>,
     pub(crate) analysis: Option<topoc_reach::Analysis>,
     pub(crate) provenance: Provenance,
+    /// Findings the project's suppressions hid (set by `apply_policy`), for SARIF.
+    pub(crate) suppressed: Vec<topoc_diag::SuppressedFinding>,
 }
 
 pub(crate) fn schema_text() -> String {
@@ -65,7 +67,14 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
                     .primary(Span::new(file, at, at + 1), "invalid byte here")
                     .help("save the file as UTF-8"),
             );
-            return Ok(Outcome { files, diagnostics, topology: None, analysis: None, provenance });
+            return Ok(Outcome {
+                files,
+                diagnostics,
+                topology: None,
+                analysis: None,
+                provenance,
+                suppressed: Vec::new(),
+            });
         }
     };
     let format = Format::from_path(&display);
@@ -76,7 +85,14 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
             diagnostics.extend(diags);
             diagnostics.sort();
             diagnostics.group_causes();
-            return Ok(Outcome { files, diagnostics, topology: None, analysis: None, provenance });
+            return Ok(Outcome {
+                files,
+                diagnostics,
+                topology: None,
+                analysis: None,
+                provenance,
+                suppressed: Vec::new(),
+            });
         }
     };
 
@@ -123,27 +139,75 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
     }
     diagnostics.sort();
     diagnostics.group_causes();
-    Ok(Outcome { files, diagnostics, topology: resolution.topology, analysis, provenance })
+    Ok(Outcome { files, diagnostics, topology: resolution.topology, analysis, provenance, suppressed: Vec::new() })
 }
 
-/// A spec that compiled into a topology and its analysis.
+/// A spec that compiled into a topology and its analysis, with the findings as `check` would
+/// leave them under the same configuration.
 pub(crate) struct Modeled {
     pub(crate) files: Files,
     pub(crate) topology: Topology,
     pub(crate) analysis: topoc_reach::Analysis,
+    /// The findings after topoc.toml, inline suppressions and the baseline (and the target's
+    /// capability check): what `check` reports.
+    pub(crate) diagnostics: Diagnostics,
+    /// Causes of denied reach whose findings the configuration hides.
+    pub(crate) hidden_causes: std::collections::BTreeSet<topoc_reach::policy::Cause>,
+    /// Whether `check` would exit 1 on these findings (`--fail-on`).
+    pub(crate) fails: bool,
 }
 
-/// Compile for a command that needs the model (matrix, explain, graph): when the spec does not
-/// resolve, its findings are reported and the command ends with exit 1.
-pub(crate) fn compile_model(args: &SpecArgs, reporter: &crate::report::Reporter, swarm: bool) -> Result<Modeled, Exit> {
-    let outcome = compile(args, reporter, swarm)?;
+/// Compile for a command that needs the model (matrix, explain, graph), reading the same
+/// configuration as `check` (so `check` and `matrix` agree): when the spec does not resolve,
+/// its findings are reported and the command ends with exit 1.
+pub(crate) fn compile_model(
+    args: &SpecArgs,
+    policy: &crate::args::PolicyArgs,
+    reporter: &crate::report::Reporter,
+    target: crate::args::Target,
+) -> Result<Modeled, Exit> {
+    let mut outcome = compile(args, reporter, target == crate::args::Target::Swarm)?;
+    check_target(&mut outcome, &TargetArgs { target, allow_drop: Vec::new() });
+    apply_policy(&mut outcome, &args.spec, policy, None, reporter)?;
+    let fails = policy.fail_on.fails(&outcome.diagnostics);
     match (outcome.topology, outcome.analysis) {
-        (Some(topology), Some(analysis)) => Ok(Modeled { files: outcome.files, topology, analysis }),
+        (Some(topology), Some(analysis)) => {
+            let hidden_causes = hidden_causes(&topology, &analysis, &outcome.diagnostics);
+            Ok(Modeled {
+                files: outcome.files,
+                topology,
+                analysis,
+                diagnostics: outcome.diagnostics,
+                hidden_causes,
+                fails,
+            })
+        }
         _ => {
             reporter.findings(&outcome.diagnostics, &outcome.files, args.format, false);
             Err(Exit::Findings)
         }
     }
+}
+
+/// The causes whose denied-reach finding the configuration hid: it is no longer among the
+/// findings shown (as a finding of its own or as an instance of a grouped one).
+fn hidden_causes(
+    topology: &Topology,
+    analysis: &topoc_reach::Analysis,
+    shown: &Diagnostics,
+) -> std::collections::BTreeSet<topoc_reach::policy::Cause> {
+    let spans = |d: &Diagnostic| d.labels.iter().map(|l| (l.span, l.primary)).collect::<Vec<_>>();
+    let mut kept: std::collections::HashSet<(Code, Vec<(Span, bool)>, &str)> = std::collections::HashSet::new();
+    for d in shown {
+        for m in d.messages() {
+            kept.insert((d.code, spans(d), m));
+        }
+    }
+    topoc_reach::policy::denied_causes(topology, &analysis.classes, &analysis.reach, &analysis.listeners)
+        .into_iter()
+        .filter(|(_, d)| !kept.contains(&(d.code, spans(d), d.message.as_str())))
+        .map(|(cause, _)| cause)
+        .collect()
 }
 
 /// Add the target's capability findings (what it would ignore or refuse) to a compiled spec.
@@ -312,6 +376,7 @@ pub(crate) fn apply_policy(
     let (kept, hidden, unused) = rules.apply(diagnostics, &outcome.files, |d| protected(d, compiled));
     let mut counts =
         HiddenCounts { suppressed: hidden.suppressed, disabled: hidden.disabled, ..HiddenCounts::default() };
+    outcome.suppressed = hidden.findings;
     let baseline = match (write_baseline, &policy.baseline) {
         (Some(path), _) => {
             let recorded: Diagnostics = kept.iter().filter(|d| protected(d, compiled).is_none()).cloned().collect();

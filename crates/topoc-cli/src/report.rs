@@ -27,12 +27,28 @@ impl Reporter {
 
     /// Print findings: human to stderr, JSON to stdout (or stderr when stdout carries an artifact).
     pub(crate) fn findings(&self, diagnostics: &Diagnostics, files: &Files, format: FindingsFormat, stdout_free: bool) {
+        self.configured_findings(diagnostics, &[], files, format, stdout_free);
+    }
+
+    /// Print findings after the project's configuration; SARIF also carries the suppressed
+    /// ones, marked with their suppression.
+    pub(crate) fn configured_findings(
+        &self,
+        diagnostics: &Diagnostics,
+        suppressed: &[topoc_diag::SuppressedFinding],
+        files: &Files,
+        format: FindingsFormat,
+        stdout_free: bool,
+    ) {
         match format {
             FindingsFormat::Json | FindingsFormat::Sarif | FindingsFormat::Junit | FindingsFormat::Github => {
                 let text = match format {
-                    FindingsFormat::Sarif => {
-                        pretty(&topoc_diag::to_sarif(diagnostics, files, env!("CARGO_PKG_VERSION")))
-                    }
+                    FindingsFormat::Sarif => pretty(&topoc_diag::to_sarif_with_suppressed(
+                        diagnostics,
+                        suppressed,
+                        files,
+                        env!("CARGO_PKG_VERSION"),
+                    )),
                     FindingsFormat::Junit => topoc_diag::to_junit(diagnostics, files),
                     FindingsFormat::Github => topoc_diag::to_github(diagnostics, files),
                     _ => pretty(&topoc_diag::to_json(diagnostics, files)),

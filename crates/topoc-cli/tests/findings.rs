@@ -96,3 +96,71 @@ fn extra_listeners_are_the_finding() {
     );
     assert!(!found.iter().any(|(_, m)| m.contains("8080")), "8080 is allowed: {found:?}");
 }
+
+fn topoc_on(args: &[&str], spec: &std::path::Path) -> (i32, String, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = support::run(args, spec, dir.path());
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `check`, `matrix` and `explain` read the same topoc.toml: a suppressed violation fails
+/// neither, shows as suppressed in the matrix and in SARIF, and fails both without the file.
+#[test]
+fn check_and_matrix_agree_under_one_configuration() {
+    let spec = fixture("configured/topology.yaml");
+    let empty = tempfile::NamedTempFile::new().expect("empty config");
+    let no_config = empty.path().to_str().expect("path");
+    for (config, want) in [(None, 0), (Some(no_config), 1)] {
+        let extra: Vec<&str> = config.map(|c| vec!["--config", c]).unwrap_or_default();
+        let with = |cmd: &[&'static str]| -> Vec<&str> { cmd.iter().copied().chain(extra.iter().copied()).collect() };
+        let (check, _, _) = topoc_on(&with(&["check"]), &spec);
+        let (matrix, table, _) = topoc_on(&with(&["matrix"]), &spec);
+        let (markdown, _, _) = topoc_on(&with(&["matrix", "-o", "markdown"]), &spec);
+        assert_eq!((check, matrix, markdown), (want, want, want), "config {config:?}");
+        let host_row = table.lines().find(|l| l.starts_with("host")).expect("host row");
+        let cell = if want == 0 { "~ 5432" } else { "✗ 5432" };
+        assert!(host_row.contains(cell), "{table}");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = support::topoc()
+        .args(["explain"])
+        .arg(&spec)
+        .args(["host", "db", "--color", "never", "--lock"])
+        .arg(dir.path().join("test.lock"))
+        .output()
+        .expect("explain");
+    let explain = String::from_utf8_lossy(&out.stdout);
+    assert!(explain.contains("accepted by the project's configuration (suppressed)"), "{explain}");
+    let (_, sarif, _) = topoc_on(&["check", "--format", "sarif"], &spec);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).expect("sarif");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1, "the suppressed finding, marked");
+    assert_eq!(results[0]["suppressions"][0]["kind"], "external");
+    assert_eq!(results[0]["suppressions"][0]["justification"], "host access to db is tracked in OPS-12");
+}
+
+/// `matrix --level networks`: two tenant networks "reach" each other only because a shared
+/// service sits on both; the cell says so.
+#[test]
+fn network_pairs_through_a_multi_homed_member_are_marked() {
+    let (_, json, _) = topoc_on(&["matrix", "--level", "networks", "-o", "json"], &fixture("forgotten-rule-200.yaml"));
+    let m: serde_json::Value = serde_json::from_str(&json).expect("matrix json");
+    let labels: Vec<&str> = m["labels"].as_array().expect("labels").iter().filter_map(|l| l.as_str()).collect();
+    let at = |name: &str| labels.iter().position(|l| *l == name).expect(name);
+    let (t1, t2, main) = (at("network:tenant-t001"), at("network:tenant-t002"), at("network:main"));
+    let cell = |a: usize, b: usize| {
+        m["cells"].as_array().expect("cells").iter().find(|c| c["from"] == a && c["to"] == b).cloned()
+    };
+    let across = cell(t1, t2).expect("backend, on both, makes the pair");
+    assert_eq!(across["multi_homed"], true, "{across}");
+    let main_to_tenant = cell(main, t1).expect("backend again");
+    assert_eq!(main_to_tenant["multi_homed"], true);
+    let within = cell(t1, t1).expect("members of one network");
+    assert!(within.get("multi_homed").is_none(), "{within}");
+    let (_, table, _) = topoc_on(&["matrix", "--level", "networks"], &fixture("forgotten-rule-200.yaml"));
+    assert!(table.contains("* only through a multi-homed member"), "legend");
+}

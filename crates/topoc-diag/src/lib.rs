@@ -19,8 +19,8 @@ pub use files::{FileId, Files, LineCol, SourceFile, Span};
 pub use github::to_github;
 pub use json::to_json;
 pub use junit::to_junit;
-pub use sarif::to_sarif;
-pub use suppress::{Hidden, Override, Rules, Scope, Suppression, inline_suppressions, unknown_code};
+pub use sarif::{to_sarif, to_sarif_with_suppressed};
+pub use suppress::{Hidden, Override, Rules, Scope, SuppressedFinding, Suppression, inline_suppressions, unknown_code};
 
 use serde::Serialize;
 

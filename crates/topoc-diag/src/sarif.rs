@@ -2,7 +2,7 @@
 //! result per finding (per cause) located at its primary label, secondary labels and the
 //! cause's further instances as related locations.
 
-use crate::{Code, Diagnostics, Files, Severity, Span};
+use crate::{Code, Diagnostics, Files, Severity, Span, SuppressedFinding};
 use serde_json::{Value, json};
 
 fn level(s: Severity) -> &'static str {
@@ -43,7 +43,19 @@ fn uri(path: &str) -> String {
 
 /// The SARIF log of a run.
 pub fn to_sarif(diagnostics: &Diagnostics, files: &Files, tool_version: &str) -> Value {
-    let mut codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+    to_sarif_with_suppressed(diagnostics, &[], files, tool_version)
+}
+
+/// The SARIF log of a run, with the findings the project's suppressions hid as results that
+/// carry `suppressions` (so code-scanning UIs show them as accepted, not as open or gone).
+pub fn to_sarif_with_suppressed(
+    diagnostics: &Diagnostics,
+    suppressed: &[SuppressedFinding],
+    files: &Files,
+    tool_version: &str,
+) -> Value {
+    let mut codes: Vec<Code> =
+        diagnostics.iter().map(|d| d.code).chain(suppressed.iter().map(|s| s.diagnostic.code)).collect();
     codes.sort();
     codes.dedup();
     let rules: Vec<Value> = codes
@@ -58,9 +70,11 @@ pub fn to_sarif(diagnostics: &Diagnostics, files: &Files, tool_version: &str) ->
             })
         })
         .collect();
-    let results: Vec<Value> = diagnostics
-        .iter()
-        .map(|d| {
+    let shown = diagnostics.iter().map(|d| (d, None));
+    let hidden = suppressed.iter().map(|s| (&s.diagnostic, Some(s)));
+    let results: Vec<Value> = shown
+        .chain(hidden)
+        .map(|(d, suppression)| {
             let mut text = d.message.clone();
             for note in &d.notes {
                 text.push_str(&format!("\nnote: {note}"));
@@ -103,6 +117,13 @@ pub fn to_sarif(diagnostics: &Diagnostics, files: &Files, tool_version: &str) ->
             }
             if !d.instances.is_empty() {
                 r["properties"] = json!({ "instanceCount": d.instance_count() });
+            }
+            if let Some(s) = suppression {
+                r["suppressions"] = json!([{
+                    "kind": if s.in_source { "inSource" } else { "external" },
+                    "status": "accepted",
+                    "justification": s.reason,
+                }]);
             }
             r
         })

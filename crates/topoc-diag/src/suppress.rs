@@ -49,6 +49,19 @@ pub struct Hidden {
     pub disabled: usize,
     /// Findings hidden by a suppression.
     pub suppressed: usize,
+    /// Those findings, each with the suppression that hid it, for formats that show suppressed
+    /// results as such (SARIF's `suppressions`).
+    pub findings: Vec<SuppressedFinding>,
+}
+
+/// A finding a suppression hid, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuppressedFinding {
+    pub diagnostic: Diagnostic,
+    /// The suppression's reason.
+    pub reason: String,
+    /// An inline `# topoc: ignore[...]` comment (SARIF `inSource`), else topoc.toml (`external`).
+    pub in_source: bool,
 }
 
 impl Rules {
@@ -93,6 +106,12 @@ impl Rules {
                     ));
                 } else {
                     hidden.suppressed += 1;
+                    let by = &self.suppressions[first];
+                    hidden.findings.push(SuppressedFinding {
+                        diagnostic: d,
+                        reason: by.reason.clone(),
+                        in_source: matches!(by.scope, Scope::Line { .. }),
+                    });
                     continue;
                 }
             }

@@ -145,13 +145,20 @@ fn decide(rules: &[Rule], covering: impl Iterator<Item = usize>, default: Verdic
 
 type Group = Vec<(Endpoint, Endpoint, PortSet)>;
 
-/// Judge every reachable pair and report what the policy forbids, rules that select nothing,
-/// and allow rules no path satisfies.
-pub fn check(topo: &Topology, classes: &Classes, reach: &Reach, listeners: &Listeners, out: &mut Diagnostics) {
-    if !topo.policy.declared {
-        return;
-    }
-    let judge = Judge::new(topo, classes);
+/// A policy finding's cause before template grouping: what decided (a rule, the default) and
+/// what grants the path. The matrix marks a cell suppressed when every cause behind it is one
+/// whose finding the project's configuration hides.
+pub type Cause = (Decider, Via);
+
+/// What judging every edge found: the denied pairs by cause, the allow rules some listened
+/// path satisfies, and the allow rules whose path reaches no listener (`(from, to)` of one).
+struct Judged {
+    groups: BTreeMap<Cause, Group>,
+    satisfied: Vec<bool>,
+    unheard: Vec<Option<(Endpoint, Endpoint)>>,
+}
+
+fn judge_edges(topo: &Topology, judge: &Judge<'_>, reach: &Reach, listeners: &Listeners) -> Judged {
     let rules = &topo.policy.rules;
     let mut satisfied = vec![false; rules.len()];
     // Allow rules a path satisfies on the network but no listener does: `a` reaches `b`'s
@@ -196,6 +203,51 @@ pub fn check(topo: &Topology, classes: &Classes, reach: &Reach, listeners: &List
             }
         }
     }
+    Judged { groups, satisfied, unheard }
+}
+
+/// The denied-reach findings, each with its cause (the same findings `check` reports).
+pub fn denied_causes(
+    topo: &Topology,
+    classes: &Classes,
+    reach: &Reach,
+    listeners: &Listeners,
+) -> Vec<(Cause, Diagnostic)> {
+    if !topo.policy.declared {
+        return Vec::new();
+    }
+    let judge = Judge::new(topo, classes);
+    let judged = judge_edges(topo, &judge, reach, listeners);
+    judged
+        .groups
+        .into_iter()
+        .map(|((d, via), pairs)| ((d, via), finding(topo, classes, reach, d, via, &pairs)))
+        .collect()
+}
+
+/// The causes of denied reach on one edge (`hops` already narrowed to what `b` listens on).
+pub fn edge_causes(judge: &Judge<'_>, a: Endpoint, b: Endpoint, hops: &[Hop]) -> Vec<Cause> {
+    let ports = hops.iter().fold(PortSet::none(), |acc, h| acc.union(&h.ports));
+    let mut out = Vec::new();
+    for (decider, denied) in judge.judge(a, b, &ports).denied {
+        for hop in hops {
+            if !skip_under_default(decider, hop) && !hop.ports.intersect(&denied).is_empty() {
+                out.push((decider, hop.via));
+            }
+        }
+    }
+    out
+}
+
+/// Judge every reachable pair and report what the policy forbids, rules that select nothing,
+/// and allow rules no path satisfies.
+pub fn check(topo: &Topology, classes: &Classes, reach: &Reach, listeners: &Listeners, out: &mut Diagnostics) {
+    if !topo.policy.declared {
+        return;
+    }
+    let judge = Judge::new(topo, classes);
+    let rules = &topo.policy.rules;
+    let Judged { groups, satisfied, unheard } = judge_edges(topo, &judge, reach, listeners);
     for ((decider, via), pairs) in groups {
         out.push(finding(topo, classes, reach, decider, via, &pairs));
     }
