@@ -84,7 +84,7 @@ impl Listeners {
         hops.iter()
             .filter_map(|h| {
                 let ports = h.ports.intersect(listens);
-                (!ports.is_empty()).then(|| Hop { via: h.via, ports })
+                (!ports.is_empty()).then_some(Hop { via: h.via, ports })
             })
             .collect()
     }
