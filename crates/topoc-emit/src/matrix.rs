@@ -135,11 +135,12 @@ pub fn markdown(m: &Matrix) -> String {
         let mut out = String::from("| from | to | ports | policy |\n|---|---|---|---|\n");
         for c in &m.cells {
             out.push_str(&format!(
-                "| {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {}{} |\n",
                 md_escape(&m.labels[c.from]),
                 md_escape(&m.labels[c.to]),
                 c.ports,
-                format!("{}{}", mark(c.status), if c.multi_homed { "*" } else { "" })
+                mark(c.status),
+                if c.multi_homed { "*" } else { "" }
             ));
         }
         return out + "\n" + &legend(m) + "\n";
