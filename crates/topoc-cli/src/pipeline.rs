@@ -197,7 +197,9 @@ fn hidden_causes(
     shown: &Diagnostics,
 ) -> std::collections::BTreeSet<topoc_reach::policy::Cause> {
     let spans = |d: &Diagnostic| d.labels.iter().map(|l| (l.span, l.primary)).collect::<Vec<_>>();
-    let mut kept: std::collections::HashSet<(Code, Vec<(Span, bool)>, &str)> = std::collections::HashSet::new();
+    // A finding is known by its code, its labels' places and its message.
+    type Identity<'a> = (Code, Vec<(Span, bool)>, &'a str);
+    let mut kept: std::collections::HashSet<Identity<'_>> = std::collections::HashSet::new();
     for d in shown {
         for m in d.messages() {
             kept.insert((d.code, spans(d), m));
