@@ -213,10 +213,13 @@ impl Diagnostics {
     /// One finding per cause: diagnostics of one code and severity whose labels mark the same
     /// spans (the template line every instance was stamped from, the rule and the grant every
     /// pair breaks through) become one, the first in order carrying the rest as
-    /// [`Instance`]s. Call after [`Diagnostics::sort`]; the order of causes is kept.
+    /// [`Instance`]s, in the order they come (declaration order, when called before
+    /// [`Diagnostics::sort`]). An instance identical to one already kept is dropped, as `sort`
+    /// drops exact duplicates.
     pub fn group_causes(&mut self) {
         type Key = (Code, Severity, Vec<(Span, bool)>);
         let mut index: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
+        let mut seen: std::collections::HashSet<(usize, String, Vec<String>)> = std::collections::HashSet::new();
         let mut grouped: Vec<Diagnostic> = Vec::with_capacity(self.items.len());
         for d in std::mem::take(&mut self.items) {
             // A finding with no label has no place in the spec to be a cause at: kept alone.
@@ -228,10 +231,13 @@ impl Diagnostics {
             match index.get(&key) {
                 Some(&i) => {
                     let first = &mut grouped[i];
-                    first.instances.push(Instance { message: d.message, notes: d.notes });
+                    if seen.insert((i, d.message.clone(), d.notes.clone())) {
+                        first.instances.push(Instance { message: d.message, notes: d.notes });
+                    }
                     first.instances.extend(d.instances);
                 }
                 None => {
+                    seen.insert((grouped.len(), d.message.clone(), d.notes.clone()));
                     index.insert(key, grouped.len());
                     grouped.push(d);
                 }
@@ -322,8 +328,9 @@ mod tests {
         // The same code at another place is another cause; so is another code at the same place.
         list.push(Diagnostic::new(Code::OverBroad, "elsewhere").primary(at(50, 60), "here"));
         list.push(Diagnostic::new(Code::PolicyViolation, "same place, other rule").primary(at(10, 20), "here"));
-        list.sort();
+        // Grouped before sorting: the first instance is the first declared.
         list.group_causes();
+        list.sort();
         assert_eq!(list.len(), 3);
         assert_eq!(list.instance_total(), 202);
         let first = list.iter().find(|d| d.instance_count() > 1).expect("the grouped cause");

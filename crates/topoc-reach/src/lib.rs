@@ -47,8 +47,10 @@ pub fn analyze(topo: &Topology, engine: EngineProfile) -> Analysis {
     hygiene::check(topo, &classes, &reach, &engine, &mut findings);
     lints::check(topo, &engine, &mut findings);
     let mut findings = lints::configure(topo, findings);
-    findings.sort();
+    // Grouped in the order the checks found them (declaration order), so each cause shows
+    // its first instance in full; then sorted.
     findings.group_causes();
+    findings.sort();
     Analysis { engine, classes, reach, listeners, findings }
 }
 
