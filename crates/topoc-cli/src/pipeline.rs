@@ -19,6 +19,8 @@ pub(crate) struct Outcome {
     pub(crate) provenance: Provenance,
     /// Findings the project's suppressions hid (set by `apply_policy`), for SARIF.
     pub(crate) suppressed: Vec<topoc_diag::SuppressedFinding>,
+    /// The spec's template instance ids: findings that differ only in them are one cause.
+    pub(crate) instance_ids: std::collections::HashSet<String>,
 }
 
 pub(crate) fn schema_text() -> String {
@@ -74,6 +76,7 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
                 analysis: None,
                 provenance,
                 suppressed: Vec::new(),
+                instance_ids: Default::default(),
             });
         }
     };
@@ -92,6 +95,7 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
                 analysis: None,
                 provenance,
                 suppressed: Vec::new(),
+                instance_ids: Default::default(),
             });
         }
     };
@@ -138,8 +142,23 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
         diagnostics.extend(a.findings.clone());
     }
     diagnostics.sort();
-    diagnostics.group_causes();
-    Ok(Outcome { files, diagnostics, topology: resolution.topology, analysis, provenance, suppressed: Vec::new() })
+    let instance_ids = instance_ids(&spec);
+    diagnostics.group_causes_of(&instance_ids);
+    Ok(Outcome {
+        files,
+        diagnostics,
+        topology: resolution.topology,
+        analysis,
+        provenance,
+        suppressed: Vec::new(),
+        instance_ids,
+    })
+}
+
+/// Every template's instance ids, as written (`instances`) or numbered (`count`: numbers are
+/// instance names to the grouping anyway).
+fn instance_ids(spec: &topoc_spec::TopologySpec) -> std::collections::HashSet<String> {
+    spec.templates.iter().flat_map(|(_, t)| t.instances.iter().map(|i| i.value.clone())).collect()
 }
 
 /// A spec that compiled into a topology and its analysis, with the findings as `check` would
@@ -217,7 +236,7 @@ pub(crate) fn check_target(outcome: &mut Outcome, target: &TargetArgs) {
     if let Some(topology) = &outcome.topology {
         outcome.diagnostics.extend(topoc_emit::targets::check(topology, target.target.into(), &target.allow_drop));
         outcome.diagnostics.sort();
-        outcome.diagnostics.group_causes();
+        outcome.diagnostics.group_causes_of(&outcome.instance_ids);
     }
 }
 
@@ -414,7 +433,7 @@ pub(crate) fn apply_policy(
     shown.extend(problems);
     shown.extend(unused);
     shown.sort();
-    shown.group_causes();
+    shown.group_causes_of(&outcome.instance_ids);
     outcome.diagnostics = shown;
     Ok(counts)
 }

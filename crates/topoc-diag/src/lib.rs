@@ -212,12 +212,15 @@ impl Diagnostics {
 
     /// One finding per cause: diagnostics of one code and severity whose labels mark the same
     /// spans (the template line every instance was stamped from, the rule and the grant every
-    /// pair breaks through) become one, the first in order carrying the rest as
-    /// [`Instance`]s, in the order they come (declaration order, when called before
-    /// [`Diagnostics::sort`]). An instance identical to one already kept is dropped, as `sort`
+    /// pair breaks through) and whose messages differ only in instance names and numbers
+    /// become one, the first carrying the rest as [`Instance`]s, in the order they come
+    /// (declaration order, when called before [`Diagnostics::sort`]). `instance_ids` are the
+    /// template instance ids, which (like numbers) name an instance rather than a cause: two
+    /// findings at one place saying different things (`placement` and `endpoint_mode` ignored on
+    /// one service) stay two. An instance identical to one already kept is dropped, as `sort`
     /// drops exact duplicates.
-    pub fn group_causes(&mut self) {
-        type Key = (Code, Severity, Vec<(Span, bool)>);
+    pub fn group_causes_of(&mut self, instance_ids: &std::collections::HashSet<String>) {
+        type Key = (Code, Severity, Vec<(Span, bool)>, String);
         let mut index: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
         let mut seen: std::collections::HashSet<(usize, String, Vec<String>)> = std::collections::HashSet::new();
         let mut grouped: Vec<Diagnostic> = Vec::with_capacity(self.items.len());
@@ -227,7 +230,12 @@ impl Diagnostics {
                 grouped.push(d);
                 continue;
             }
-            let key = (d.code, d.severity, d.labels.iter().map(|l| (l.span, l.primary)).collect());
+            let key = (
+                d.code,
+                d.severity,
+                d.labels.iter().map(|l| (l.span, l.primary)).collect(),
+                cause_text(&d.message, instance_ids),
+            );
             match index.get(&key) {
                 Some(&i) => {
                     let first = &mut grouped[i];
@@ -244,6 +252,12 @@ impl Diagnostics {
             }
         }
         self.items = grouped;
+    }
+
+    /// [`Diagnostics::group_causes_of`] for findings of specs without templates (numbers still
+    /// name instances: addresses, counts).
+    pub fn group_causes(&mut self) {
+        self.group_causes_of(&std::collections::HashSet::new());
     }
 
     /// Occurrences of every cause, instances included.
@@ -276,6 +290,37 @@ impl<'a> IntoIterator for &'a Diagnostics {
     fn into_iter(self) -> Self::IntoIter {
         self.items.iter()
     }
+}
+
+/// A message with what names an instance taken out: every run of digits becomes `#`, every
+/// word that is a template instance id becomes `{}` (`project-12-network` → `project-#-network`,
+/// `sandbox-acme` → `sandbox-{}`).
+fn cause_text(message: &str, instance_ids: &std::collections::HashSet<String>) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.is_empty() {
+            return;
+        }
+        if word.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('#');
+        } else if instance_ids.contains(word.as_str()) {
+            out.push_str("{}");
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in message.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// The closest candidate to `input` by edit distance, for "did you mean" help.
@@ -337,5 +382,20 @@ mod tests {
         assert_eq!(first.instance_count(), 200);
         assert_eq!(first.message, "network `t-1` lets a reach b", "the first instance is shown in full");
         assert!(first.instances.iter().any(|i| i.notes == ["path: a → t-200 → b"]), "every witness is kept");
+    }
+
+    #[test]
+    fn different_things_at_one_place_are_different_causes() {
+        let at = Span::new(FileId(0), 10, 20);
+        let mut list: Diagnostics = ["it ignores `placement`", "it ignores `endpoint_mode`"]
+            .into_iter()
+            .chain(["overlay `tenant-acme` is clear", "overlay `tenant-globex` is clear"])
+            .map(|m| Diagnostic::new(Code::TargetIgnored, m).primary(at, "here"))
+            .collect();
+        let ids: std::collections::HashSet<String> = ["acme".to_owned(), "globex".to_owned()].into();
+        list.group_causes_of(&ids);
+        let counts: Vec<usize> = list.iter().map(Diagnostic::instance_count).collect();
+        assert_eq!(counts, [1, 1, 2]);
+        assert_eq!(cause_text("10.250.0.16/28 for project-12", &ids), "#.#.#.#/# for project-#");
     }
 }

@@ -49,7 +49,8 @@ pub fn analyze(topo: &Topology, engine: EngineProfile) -> Analysis {
     let mut findings = lints::configure(topo, findings);
     // Grouped in the order the checks found them (declaration order), so each cause shows
     // its first instance in full; then sorted.
-    findings.group_causes();
+    let ids = topo.templates.iter().flat_map(|t| t.instances.iter().cloned()).collect();
+    findings.group_causes_of(&ids);
     findings.sort();
     Analysis { engine, classes, reach, listeners, findings }
 }
