@@ -14,7 +14,7 @@ use crate::ports::PortSet;
 use crate::select;
 use std::collections::{BTreeMap, BTreeSet};
 use topoc_diag::{Code, Diagnostic, Diagnostics};
-use topoc_model::{Rule, Scope, Topology, Verdict};
+use topoc_model::{Rule, Scope, ServiceId, Topology, Verdict};
 
 /// Which rule (or the default) decided a port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -347,15 +347,17 @@ fn finding(topo: &Topology, classes: &Classes, reach: &Reach, decider: Decider, 
         Decider::Rule(i) => {
             let r = &topo.policy.rules[i];
             let why = r.reason.as_deref().map(|x| format!(" ({x})")).unwrap_or_default();
-            let mut d = Diagnostic::new(
-                Code::PolicyViolation,
-                format!(
-                    "deny rule `{}` → `{}`{why} is broken: {} reaches {} on {ports}{many}",
-                    r.from.text,
-                    r.to.text,
+            let what = match via {
+                Via::Published { service, port } => published_reach(topo, classes, service, port, pairs),
+                _ => format!(
+                    "{} reaches {} on {ports}{many}",
                     describe::endpoint(topo, classes, *a),
                     describe::endpoint(topo, classes, *b)
                 ),
+            };
+            let mut d = Diagnostic::new(
+                Code::PolicyViolation,
+                format!("deny rule `{}` → `{}`{why} is broken: {what}", r.from.text, r.to.text),
             );
             d = d.secondary(r.span, "denied here");
             d
@@ -401,10 +403,9 @@ fn default_message(topo: &Topology, classes: &Classes, via: Via, pairs: &Group, 
         Via::Lan(n) => {
             format!("{a} reaches the LAN through network `{}`{many}, and no rule allows it", topo.network(n).name)
         }
-        Via::Published { service, port } => format!(
-            "port {port} published by `{}` lets {a} reach {b}{many}, and no rule allows it",
-            topo.service(service).name
-        ),
+        Via::Published { service, port } => {
+            format!("{}, and no rule allows it", published_reach(topo, classes, service, port, pairs))
+        }
         Via::Relay { relay, .. } => {
             format!("relay `{}` lets {a} reach {b} on {ports}{many}, and no rule allows it", topo.service(relay).name)
         }
@@ -416,6 +417,43 @@ fn default_message(topo: &Topology, classes: &Classes, via: Via, pairs: &Group, 
             topo.service(s).name
         ),
     }
+}
+
+/// One published port and everyone it lets in: "port 8080 of `api`, published on every host
+/// address, is reachable by 3 containers through a host address (a, b, c)". One finding per published
+/// port, whatever the number of sources.
+fn published_reach(topo: &Topology, classes: &Classes, service: ServiceId, port: u16, pairs: &Group) -> String {
+    let s = topo.service(service);
+    let bound = s
+        .ports
+        .iter()
+        .find(|p| p.published == port)
+        .and_then(|p| p.host_ip)
+        .map(|ip| format!("published on {ip}"))
+        .unwrap_or_else(|| "published on every host address".into());
+    let mut containers: Vec<String> = Vec::new();
+    let mut others: Vec<&str> = Vec::new();
+    for (a, _, _) in pairs {
+        match a {
+            Endpoint::Class(c) => {
+                containers.extend(classes.classes[c.index()].members.iter().map(|m| topo.service(*m).name.clone()))
+            }
+            Endpoint::Host => others.push("the host"),
+            Endpoint::External => others.push("the outside world"),
+        }
+    }
+    let n = containers.len();
+    let mut who: Vec<String> = others.iter().map(|o| (*o).to_owned()).collect();
+    if n > 0 {
+        let shown: Vec<&str> = containers.iter().take(5).map(String::as_str).collect();
+        let more = if n > 5 { format!(", and {} more", n - 5) } else { String::new() };
+        who.push(format!(
+            "{n} container{} through a host address ({}{more})",
+            if n == 1 { "" } else { "s" },
+            shown.join(", ")
+        ));
+    }
+    format!("port {port} of `{}`, {bound}, is reachable by {}", s.name, who.join(" and "))
 }
 
 fn help(topo: &Topology, decider: Decider, via: Via) -> String {
