@@ -164,3 +164,21 @@ fn network_pairs_through_a_multi_homed_member_are_marked() {
     let (_, table, _) = topoc_on(&["matrix", "--level", "networks"], &fixture("forgotten-rule-200.yaml"));
     assert!(table.contains("* only through a multi-homed member"), "legend");
 }
+
+/// One mistake, one error: the errors that only follow from it are not reported.
+#[test]
+fn a_mistake_does_not_cascade() {
+    for (name, code) in [
+        ("cascade-unknown-placeholder.yaml", "topoc::unknown-placeholder"),
+        ("cascade-pool-exhausted.yaml", "topoc::pool-exhausted"),
+        ("cascade-misspelt-key.yaml", "topoc::unknown-key"),
+    ] {
+        let found = codes_and_messages(name);
+        let codes: Vec<&str> = found.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(codes, [code], "{name}: {found:?}");
+        let (exit, _, human) = check(&[], name);
+        assert_eq!(exit, 1);
+        assert!(human.contains("failed: 1 error, 0 warnings"), "{name}: {human}");
+        insta::assert_snapshot!(name.trim_end_matches(".yaml").replace('-', "_"), human);
+    }
+}
