@@ -21,6 +21,46 @@ pub(crate) struct Outcome {
     pub(crate) suppressed: Vec<topoc_diag::SuppressedFinding>,
     /// The spec's template instance ids: findings that differ only in them are one cause.
     pub(crate) instance_ids: std::collections::HashSet<String>,
+    /// How far the pipeline got.
+    pub(crate) stage: Stage,
+}
+
+/// The stages of a run, in order. A suppression is judged unused only when the stage that
+/// produces its findings ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Stage {
+    /// The text could not be read as YAML or TOML (or UTF-8).
+    Nothing,
+    /// The document was decoded (completely, reporting every problem), not resolved.
+    Decoded,
+    /// Resolution ran (with or without errors); no analysis.
+    Resolved,
+    /// The analysis ran (and, for check and build, the target's capability check).
+    Analyzed,
+}
+
+/// The stage whose run can produce findings of `code`: the reader's and decoder's own codes
+/// (a code also raised later counts as the later stage's), resolution's, and the analysis's
+/// (policy, hygiene, lints, target capabilities).
+fn producing_stage(code: Code) -> Stage {
+    match code {
+        Code::Syntax | Code::DuplicateKey => Stage::Nothing,
+        Code::InvalidType | Code::UnknownKey | Code::MissingKey => Stage::Decoded,
+        Code::PolicyViolation
+        | Code::OverBroad
+        | Code::UnusedRule
+        | Code::UnsatisfiedAllow
+        | Code::EngineUnsupported
+        | Code::VolumeAccess
+        | Code::EscapeHatch
+        | Code::Ineffective
+        | Code::RelayUnreachable
+        | Code::TargetUnsupported
+        | Code::TargetIgnored
+        | Code::SwarmName => Stage::Analyzed,
+        c if topoc_reach::lints::group(c).is_some() => Stage::Analyzed,
+        _ => Stage::Resolved,
+    }
 }
 
 pub(crate) fn schema_text() -> String {
@@ -77,6 +117,7 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
                 provenance,
                 suppressed: Vec::new(),
                 instance_ids: Default::default(),
+                stage: Stage::Nothing,
             });
         }
     };
@@ -85,6 +126,7 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
     let spec = match topoc_spec::load(&text, format, file) {
         Ok(spec) => spec,
         Err(diags) => {
+            let stage = if diags.iter().any(|d| d.code == Code::Syntax) { Stage::Nothing } else { Stage::Decoded };
             diagnostics.extend(diags);
             diagnostics.sort();
             diagnostics.group_causes();
@@ -96,6 +138,7 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
                 provenance,
                 suppressed: Vec::new(),
                 instance_ids: Default::default(),
+                stage,
             });
         }
     };
@@ -142,6 +185,7 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
         diagnostics.extend(a.findings.clone());
     }
     diagnostics.sort();
+    let analysis_ran = analysis.is_some();
     let instance_ids = instance_ids(&spec);
     diagnostics.group_causes_of(&instance_ids);
     Ok(Outcome {
@@ -152,6 +196,7 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
         provenance,
         suppressed: Vec::new(),
         instance_ids,
+        stage: if analysis_ran { Stage::Analyzed } else { Stage::Resolved },
     })
 }
 
@@ -394,7 +439,17 @@ pub(crate) fn apply_policy(
     }
     let compiled = outcome.topology.is_some();
     let diagnostics = std::mem::take(&mut outcome.diagnostics);
-    let (kept, hidden, unused) = rules.apply(diagnostics, &outcome.files, |d| protected(d, compiled));
+    let stage = outcome.stage;
+    let judged = |s: &topoc_diag::Suppression| s.codes.iter().all(|c| producing_stage(*c) <= stage);
+    let (kept, hidden, unused) = rules.apply_judging(diagnostics, &outcome.files, |d| protected(d, compiled), judged);
+    if hidden.unjudged > 0 {
+        reporter.note(&format!(
+            "{} suppression{} not judged: the run stopped before the checks that would produce {} findings (fix the errors above)",
+            hidden.unjudged,
+            plural(hidden.unjudged),
+            if hidden.unjudged == 1 { "its" } else { "their" }
+        ));
+    }
     let mut counts =
         HiddenCounts { suppressed: hidden.suppressed, disabled: hidden.disabled, ..HiddenCounts::default() };
     outcome.suppressed = hidden.findings;

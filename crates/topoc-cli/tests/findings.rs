@@ -182,3 +182,14 @@ fn a_mistake_does_not_cascade() {
         insta::assert_snapshot!(name.trim_end_matches(".yaml").replace('-', "_"), human);
     }
 }
+
+/// A suppression is "unused" only when the stage that would produce its finding ran.
+#[test]
+fn suppressions_are_not_judged_when_their_stage_did_not_run() {
+    let (exit, _, human) = check(&[], "suppression-after-error.yaml");
+    assert_eq!(exit, 1);
+    assert!(!human.contains("hides no finding"), "{human}");
+    assert!(human.contains("note: 1 suppression not judged"), "{human}");
+    let codes: Vec<String> = codes_and_messages("suppression-after-error.yaml").into_iter().map(|(c, _)| c).collect();
+    assert_eq!(codes, ["topoc::unknown-key"]);
+}

@@ -49,6 +49,8 @@ pub struct Hidden {
     pub disabled: usize,
     /// Findings hidden by a suppression.
     pub suppressed: usize,
+    /// Suppressions that hid nothing, but whose findings' stage did not run.
+    pub unjudged: usize,
     /// Those findings, each with the suppression that hid it, for formats that show suppressed
     /// results as such (SARIF's `suppressions`).
     pub findings: Vec<SuppressedFinding>,
@@ -74,6 +76,20 @@ impl Rules {
         diagnostics: Diagnostics,
         files: &Files,
         protected: impl Fn(&Diagnostic) -> Option<&'static str>,
+    ) -> (Diagnostics, Hidden, Diagnostics) {
+        self.apply_judging(diagnostics, files, protected, |_| true)
+    }
+
+    /// [`Rules::apply`], where a suppression that hides nothing is reported only when `judged`
+    /// says the stage that would produce its findings ran: after a syntax error or a spec that
+    /// does not resolve, a suppression of a later stage's finding hides nothing because nothing
+    /// was checked, not because the finding is gone. Those are counted in `Hidden::unjudged`.
+    pub fn apply_judging(
+        &self,
+        diagnostics: Diagnostics,
+        files: &Files,
+        protected: impl Fn(&Diagnostic) -> Option<&'static str>,
+        judged: impl Fn(&Suppression) -> bool,
     ) -> (Diagnostics, Hidden, Diagnostics) {
         let mut used = vec![false; self.suppressions.len()];
         let mut hidden = Hidden::default();
@@ -119,7 +135,9 @@ impl Rules {
         }
         let mut unused = Diagnostics::new();
         for (s, used) in self.suppressions.iter().zip(used) {
-            if !used {
+            if !used && !judged(s) {
+                hidden.unjudged += 1;
+            } else if !used {
                 let codes: Vec<String> = s.codes.iter().map(|c| format!("`{}`", c.as_str())).collect();
                 unused.push(
                     Diagnostic::new(Code::UnusedRule, format!("this suppression of {} hides no finding", codes.join(", ")))
