@@ -193,3 +193,29 @@ fn suppressions_are_not_judged_when_their_stage_did_not_run() {
     let codes: Vec<String> = codes_and_messages("suppression-after-error.yaml").into_iter().map(|(c, _)| c).collect();
     assert_eq!(codes, ["topoc::unknown-key"]);
 }
+
+/// `explain` judges on listeners too: it says when a path exists but nothing listens, and
+/// narrows the reach to the ports the target declares.
+#[test]
+fn explain_says_when_nothing_listens() {
+    let spec = fixture("listen-more.yaml");
+    let explain = |from: &str, to: &str| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = support::topoc()
+            .arg("explain")
+            .arg(&spec)
+            .args([from, to, "--color", "never", "--lock"])
+            .arg(dir.path().join("test.lock"))
+            .output()
+            .expect("explain");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let none = explain("api", "frontend");
+    assert!(
+        none.contains("a path exists on all ports, but nothing listens there: frontend listens on no port"),
+        "{none}"
+    );
+    let some = explain("frontend", "api");
+    assert!(some.contains("reachable on ports 8080, 9000, 9001, by 1 path"), "{some}");
+    assert!(some.contains("denies — VIOLATION: reachable on ports 9000, 9001"), "{some}");
+}
