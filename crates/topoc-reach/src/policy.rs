@@ -168,12 +168,15 @@ fn judge_edges(topo: &Topology, judge: &Judge<'_>, reach: &Reach, listeners: &Li
     for (a, b, raw) in reach.edges() {
         // Judged on what the target listens on: reach to a port nobody listens on is no reach.
         let hops = &listeners.hops(b, raw)[..];
-        for (i, r) in rules.iter().enumerate() {
-            if r.verdict == Verdict::Allow && unheard[i].is_none() && judge.applies(i, a, b) {
-                let wanted = PortSet::from_list(&r.ports);
-                let on_wire = raw.iter().fold(PortSet::none(), |acc, h| acc.union(&h.ports)).intersect(&wanted);
-                if !on_wire.is_empty() && on_wire.intersect(listeners.of(b)).is_empty() {
-                    unheard[i] = Some((a, b));
+        // Only when the listeners took something away can an allow rule be "unheard".
+        if hops.len() < raw.len() || hops.iter().zip(raw).any(|(h, r)| h.ports != r.ports) {
+            let on_wire = raw.iter().fold(PortSet::none(), |acc, h| acc.union(&h.ports));
+            for (i, r) in rules.iter().enumerate() {
+                if r.verdict == Verdict::Allow && unheard[i].is_none() && judge.applies(i, a, b) {
+                    let wanted = on_wire.intersect(&PortSet::from_list(&r.ports));
+                    if !wanted.is_empty() && wanted.intersect(listeners.of(b)).is_empty() {
+                        unheard[i] = Some((a, b));
+                    }
                 }
             }
         }
