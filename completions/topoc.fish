@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_topoc_global_optspecs
-    string join \n color= h/help V/version
+    string join \n color= v/verbose h/help V/version
 end
 
 function __fish_topoc_needs_command
@@ -27,6 +27,7 @@ end
 complete -c topoc -n "__fish_topoc_needs_command" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c topoc -n "__fish_topoc_needs_command" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
 complete -c topoc -n "__fish_topoc_needs_command" -s h -l help -d 'Print help'
 complete -c topoc -n "__fish_topoc_needs_command" -s V -l version -d 'Print version'
 complete -c topoc -n "__fish_topoc_needs_command" -f -a "check" -d 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)'
@@ -86,6 +87,7 @@ complete -c topoc -n "__fish_topoc_using_subcommand check" -l color -d 'When to 
 always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand check" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+complete -c topoc -n "__fish_topoc_using_subcommand check" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
 complete -c topoc -n "__fish_topoc_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c topoc -n "__fish_topoc_using_subcommand build" -l format -d 'Format of findings' -r -f -a "human\t'miette\'s report on stderr'
 json\t'`{"diagnostics": [...], "summary": {...}}`'
@@ -137,6 +139,7 @@ always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand build" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
 complete -c topoc -n "__fish_topoc_using_subcommand build" -l force -d 'Overwrite `--out` even if it is not a file topoc generated'
+complete -c topoc -n "__fish_topoc_using_subcommand build" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
 complete -c topoc -n "__fish_topoc_using_subcommand build" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l format -d 'Format of findings' -r -f -a "human\t'miette\'s report on stderr'
 json\t'`{"diagnostics": [...], "summary": {...}}`'
@@ -145,6 +148,11 @@ junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l fail-on -d 'Exit 1 when a finding at or above this severity remains' -r -f -a "error\t'Exit 1 when an error remains'
+warning\t'Exit 1 when an error or a warning remains'
+never\t'Never exit 1 for findings (build still writes nothing when there are errors)'"
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l config -d 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l baseline -d 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l target -d 'The deploy target whose semantics the model uses: as a Swarm stack every network is an overlay, the routing mesh publishes ports (also of internal services) and `host_ip` is ignored' -r -f -a "compose\t'`compose.yaml` for Docker Compose v2'
 swarm\t'A stack file for `docker stack deploy`'"
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l level -d 'Rows and columns: services, classes of identical services, networks, or templates (declared services plus one row per template). Default: services up to 60, else templates when the spec has any, else classes' -r -f -a "services\t''
@@ -159,6 +167,7 @@ complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l color -d 'When to
 always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l format -d 'Format of findings' -r -f -a "human\t'miette\'s report on stderr'
 json\t'`{"diagnostics": [...], "summary": {...}}`'
@@ -167,12 +176,18 @@ junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand explain" -l fail-on -d 'Exit 1 when a finding at or above this severity remains' -r -f -a "error\t'Exit 1 when an error remains'
+warning\t'Exit 1 when an error or a warning remains'
+never\t'Never exit 1 for findings (build still writes nothing when there are errors)'"
+complete -c topoc -n "__fish_topoc_using_subcommand explain" -l config -d 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand explain" -l baseline -d 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l target -d 'The deploy target whose semantics the model uses: as a Swarm stack every network is an overlay, the routing mesh publishes ports (also of internal services) and `host_ip` is ignored' -r -f -a "compose\t'`compose.yaml` for Docker Compose v2'
 swarm\t'A stack file for `docker stack deploy`'"
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+complete -c topoc -n "__fish_topoc_using_subcommand explain" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -l format -d 'Format of findings' -r -f -a "human\t'miette\'s report on stderr'
 json\t'`{"diagnostics": [...], "summary": {...}}`'
@@ -181,12 +196,18 @@ junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand graph" -l fail-on -d 'Exit 1 when a finding at or above this severity remains' -r -f -a "error\t'Exit 1 when an error remains'
+warning\t'Exit 1 when an error or a warning remains'
+never\t'Never exit 1 for findings (build still writes nothing when there are errors)'"
+complete -c topoc -n "__fish_topoc_using_subcommand graph" -l config -d 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand graph" -l baseline -d 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -s o -l output -d 'Picture format' -r -f -a "dot\t''
 mermaid\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+complete -c topoc -n "__fish_topoc_using_subcommand graph" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l format -d 'Format of findings' -r -f -a "human\t'miette\'s report on stderr'
 json\t'`{"diagnostics": [...], "summary": {...}}`'
@@ -207,10 +228,12 @@ always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l all -d 'Print every probe, not only mismatches'
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c topoc -n "__fish_topoc_using_subcommand schema" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand schema" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
 complete -c topoc -n "__fish_topoc_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c topoc -n "__fish_topoc_using_subcommand rule" -l format -d 'Output format: the page\'s Markdown (a table with `--all`), or JSON' -r -f -a "text\t''
 json\t''"
@@ -218,6 +241,7 @@ complete -c topoc -n "__fish_topoc_using_subcommand rule" -l color -d 'When to c
 always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand rule" -l all -d 'List every rule: code, severity, group and description'
+complete -c topoc -n "__fish_topoc_using_subcommand rule" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
 complete -c topoc -n "__fish_topoc_using_subcommand rule" -s h -l help -d 'Print help'
 complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema rule help" -f -a "check" -d 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)'
 complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema rule help" -f -a "build" -d 'Compile a spec into a deploy artifact'

@@ -11,6 +11,10 @@ pub(crate) struct Cli {
     /// When to color human output (`NO_COLOR` turns `auto` off).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub(crate) color: ColorChoice,
+    /// List every instance of a grouped finding (each template copy, each pair) in human
+    /// output, instead of the first in full and a count.
+    #[arg(long, short = 'v', global = true)]
+    pub(crate) verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -140,12 +144,6 @@ pub(crate) struct ModelTargetArgs {
     pub(crate) target: Target,
 }
 
-impl ModelTargetArgs {
-    pub(crate) fn swarm(&self) -> bool {
-        self.target == Target::Swarm
-    }
-}
-
 /// `topoc check`'s arguments.
 #[derive(Debug, clap::Args)]
 pub(crate) struct CheckArgs {
@@ -219,6 +217,9 @@ pub(crate) enum Command {
     Matrix {
         #[command(flatten)]
         spec: SpecArgs,
+        /// The same configuration `check` reads (topoc.toml, suppressions, a baseline, --fail-on).
+        #[command(flatten)]
+        policy: PolicyArgs,
         #[command(flatten)]
         target: ModelTargetArgs,
         /// Rows and columns: services, classes of identical services, networks, or templates
@@ -235,6 +236,9 @@ pub(crate) enum Command {
     Explain {
         #[command(flatten)]
         spec: SpecArgs,
+        /// The same configuration `check` reads (topoc.toml, suppressions, a baseline, --fail-on).
+        #[command(flatten)]
+        policy: PolicyArgs,
         #[command(flatten)]
         target: ModelTargetArgs,
         /// Source: a service, `host` or `external`.
@@ -246,6 +250,9 @@ pub(crate) enum Command {
     Graph {
         #[command(flatten)]
         spec: SpecArgs,
+        /// The same configuration `check` reads (topoc.toml, suppressions, a baseline, --fail-on).
+        #[command(flatten)]
+        policy: PolicyArgs,
         /// Picture format.
         #[arg(long = "output", short = 'o', value_enum, default_value_t = GraphFormat::Dot)]
         output: GraphFormat,

@@ -17,6 +17,50 @@ pub(crate) struct Outcome {
     pub(crate) topology: Option<Topology>,
     pub(crate) analysis: Option<topoc_reach::Analysis>,
     pub(crate) provenance: Provenance,
+    /// Findings the project's suppressions hid (set by `apply_policy`), for SARIF.
+    pub(crate) suppressed: Vec<topoc_diag::SuppressedFinding>,
+    /// The spec's template instance ids: findings that differ only in them are one cause.
+    pub(crate) instance_ids: std::collections::HashSet<String>,
+    /// How far the pipeline got.
+    pub(crate) stage: Stage,
+}
+
+/// The stages of a run, in order. A suppression is judged unused only when the stage that
+/// produces its findings ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Stage {
+    /// The text could not be read as YAML or TOML (or UTF-8).
+    Nothing,
+    /// The document was decoded (completely, reporting every problem), not resolved.
+    Decoded,
+    /// Resolution ran (with or without errors); no analysis.
+    Resolved,
+    /// The analysis ran (and, for check and build, the target's capability check).
+    Analyzed,
+}
+
+/// The stage whose run can produce findings of `code`: the reader's and decoder's own codes
+/// (a code also raised later counts as the later stage's), resolution's, and the analysis's
+/// (policy, hygiene, lints, target capabilities).
+fn producing_stage(code: Code) -> Stage {
+    match code {
+        Code::Syntax | Code::DuplicateKey => Stage::Nothing,
+        Code::InvalidType | Code::UnknownKey | Code::MissingKey => Stage::Decoded,
+        Code::PolicyViolation
+        | Code::OverBroad
+        | Code::UnusedRule
+        | Code::UnsatisfiedAllow
+        | Code::EngineUnsupported
+        | Code::VolumeAccess
+        | Code::EscapeHatch
+        | Code::Ineffective
+        | Code::RelayUnreachable
+        | Code::TargetUnsupported
+        | Code::TargetIgnored
+        | Code::SwarmName => Stage::Analyzed,
+        c if topoc_reach::lints::group(c).is_some() => Stage::Analyzed,
+        _ => Stage::Resolved,
+    }
 }
 
 pub(crate) fn schema_text() -> String {
@@ -65,7 +109,16 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
                     .primary(Span::new(file, at, at + 1), "invalid byte here")
                     .help("save the file as UTF-8"),
             );
-            return Ok(Outcome { files, diagnostics, topology: None, analysis: None, provenance });
+            return Ok(Outcome {
+                files,
+                diagnostics,
+                topology: None,
+                analysis: None,
+                provenance,
+                suppressed: Vec::new(),
+                instance_ids: Default::default(),
+                stage: Stage::Nothing,
+            });
         }
     };
     let format = Format::from_path(&display);
@@ -73,9 +126,20 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
     let spec = match topoc_spec::load(&text, format, file) {
         Ok(spec) => spec,
         Err(diags) => {
+            let stage = if diags.iter().any(|d| d.code == Code::Syntax) { Stage::Nothing } else { Stage::Decoded };
             diagnostics.extend(diags);
             diagnostics.sort();
-            return Ok(Outcome { files, diagnostics, topology: None, analysis: None, provenance });
+            diagnostics.group_causes();
+            return Ok(Outcome {
+                files,
+                diagnostics,
+                topology: None,
+                analysis: None,
+                provenance,
+                suppressed: Vec::new(),
+                instance_ids: Default::default(),
+                stage,
+            });
         }
     };
 
@@ -121,22 +185,67 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
         diagnostics.extend(a.findings.clone());
     }
     diagnostics.sort();
-    Ok(Outcome { files, diagnostics, topology: resolution.topology, analysis, provenance })
+    let analysis_ran = analysis.is_some();
+    let instance_ids = instance_ids(&spec);
+    diagnostics.group_causes_of(&instance_ids);
+    Ok(Outcome {
+        files,
+        diagnostics,
+        topology: resolution.topology,
+        analysis,
+        provenance,
+        suppressed: Vec::new(),
+        instance_ids,
+        stage: if analysis_ran { Stage::Analyzed } else { Stage::Resolved },
+    })
 }
 
-/// A spec that compiled into a topology and its analysis.
+/// Every template's instance ids, as written (`instances`) or numbered (`count`: numbers are
+/// instance names to the grouping anyway).
+fn instance_ids(spec: &topoc_spec::TopologySpec) -> std::collections::HashSet<String> {
+    spec.templates.iter().flat_map(|(_, t)| t.instances.iter().map(|i| i.value.clone())).collect()
+}
+
+/// A spec that compiled into a topology and its analysis, with the findings as `check` would
+/// leave them under the same configuration.
 pub(crate) struct Modeled {
     pub(crate) files: Files,
     pub(crate) topology: Topology,
     pub(crate) analysis: topoc_reach::Analysis,
+    /// The findings after topoc.toml, inline suppressions and the baseline (and the target's
+    /// capability check): what `check` reports.
+    pub(crate) diagnostics: Diagnostics,
+    /// Causes of denied reach whose findings the configuration hides.
+    pub(crate) hidden_causes: std::collections::BTreeSet<topoc_reach::policy::Cause>,
+    /// Whether `check` would exit 1 on these findings (`--fail-on`).
+    pub(crate) fails: bool,
 }
 
-/// Compile for a command that needs the model (matrix, explain, graph): when the spec does not
-/// resolve, its findings are reported and the command ends with exit 1.
-pub(crate) fn compile_model(args: &SpecArgs, reporter: &crate::report::Reporter, swarm: bool) -> Result<Modeled, Exit> {
-    let outcome = compile(args, reporter, swarm)?;
+/// Compile for a command that needs the model (matrix, explain, graph), reading the same
+/// configuration as `check` (so `check` and `matrix` agree): when the spec does not resolve,
+/// its findings are reported and the command ends with exit 1.
+pub(crate) fn compile_model(
+    args: &SpecArgs,
+    policy: &crate::args::PolicyArgs,
+    reporter: &crate::report::Reporter,
+    target: crate::args::Target,
+) -> Result<Modeled, Exit> {
+    let mut outcome = compile(args, reporter, target == crate::args::Target::Swarm)?;
+    check_target(&mut outcome, &TargetArgs { target, allow_drop: Vec::new() });
+    apply_policy(&mut outcome, &args.spec, policy, None, reporter)?;
+    let fails = policy.fail_on.fails(&outcome.diagnostics);
     match (outcome.topology, outcome.analysis) {
-        (Some(topology), Some(analysis)) => Ok(Modeled { files: outcome.files, topology, analysis }),
+        (Some(topology), Some(analysis)) => {
+            let hidden_causes = hidden_causes(&topology, &analysis, &outcome.diagnostics);
+            Ok(Modeled {
+                files: outcome.files,
+                topology,
+                analysis,
+                diagnostics: outcome.diagnostics,
+                hidden_causes,
+                fails,
+            })
+        }
         _ => {
             reporter.findings(&outcome.diagnostics, &outcome.files, args.format, false);
             Err(Exit::Findings)
@@ -144,11 +253,35 @@ pub(crate) fn compile_model(args: &SpecArgs, reporter: &crate::report::Reporter,
     }
 }
 
+/// The causes whose denied-reach finding the configuration hid: it is no longer among the
+/// findings shown (as a finding of its own or as an instance of a grouped one).
+fn hidden_causes(
+    topology: &Topology,
+    analysis: &topoc_reach::Analysis,
+    shown: &Diagnostics,
+) -> std::collections::BTreeSet<topoc_reach::policy::Cause> {
+    let spans = |d: &Diagnostic| d.labels.iter().map(|l| (l.span, l.primary)).collect::<Vec<_>>();
+    // A finding is known by its code, its labels' places and its message.
+    type Identity<'a> = (Code, Vec<(Span, bool)>, &'a str);
+    let mut kept: std::collections::HashSet<Identity<'_>> = std::collections::HashSet::new();
+    for d in shown {
+        for m in d.messages() {
+            kept.insert((d.code, spans(d), m));
+        }
+    }
+    topoc_reach::policy::denied_causes(topology, &analysis.classes, &analysis.reach, &analysis.listeners)
+        .into_iter()
+        .filter(|(_, d)| !kept.contains(&(d.code, spans(d), d.message.as_str())))
+        .map(|(cause, _)| cause)
+        .collect()
+}
+
 /// Add the target's capability findings (what it would ignore or refuse) to a compiled spec.
 pub(crate) fn check_target(outcome: &mut Outcome, target: &TargetArgs) {
     if let Some(topology) = &outcome.topology {
         outcome.diagnostics.extend(topoc_emit::targets::check(topology, target.target.into(), &target.allow_drop));
         outcome.diagnostics.sort();
+        outcome.diagnostics.group_causes_of(&outcome.instance_ids);
     }
 }
 
@@ -306,9 +439,20 @@ pub(crate) fn apply_policy(
     }
     let compiled = outcome.topology.is_some();
     let diagnostics = std::mem::take(&mut outcome.diagnostics);
-    let (kept, hidden, unused) = rules.apply(diagnostics, &outcome.files, |d| protected(d, compiled));
+    let stage = outcome.stage;
+    let judged = |s: &topoc_diag::Suppression| s.codes.iter().all(|c| producing_stage(*c) <= stage);
+    let (kept, hidden, unused) = rules.apply_judging(diagnostics, &outcome.files, |d| protected(d, compiled), judged);
+    if hidden.unjudged > 0 {
+        reporter.note(&format!(
+            "{} suppression{} not judged: the run stopped before the checks that would produce {} findings (fix the errors above)",
+            hidden.unjudged,
+            plural(hidden.unjudged),
+            if hidden.unjudged == 1 { "its" } else { "their" }
+        ));
+    }
     let mut counts =
         HiddenCounts { suppressed: hidden.suppressed, disabled: hidden.disabled, ..HiddenCounts::default() };
+    outcome.suppressed = hidden.findings;
     let baseline = match (write_baseline, &policy.baseline) {
         (Some(path), _) => {
             let recorded: Diagnostics = kept.iter().filter(|d| protected(d, compiled).is_none()).cloned().collect();
@@ -344,6 +488,7 @@ pub(crate) fn apply_policy(
     shown.extend(problems);
     shown.extend(unused);
     shown.sort();
+    shown.group_causes_of(&outcome.instance_ids);
     outcome.diagnostics = shown;
     Ok(counts)
 }

@@ -9,10 +9,12 @@ use topoc_diag::{Diagnostic, Diagnostics, FileId, Files, Severity};
 
 pub(crate) struct Reporter {
     color: bool,
+    /// Every instance of a grouped finding, not only the first and a count.
+    verbose: bool,
 }
 
 impl Reporter {
-    pub(crate) fn new(choice: ColorChoice) -> Self {
+    pub(crate) fn new(choice: ColorChoice, verbose: bool) -> Self {
         let color = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -20,17 +22,33 @@ impl Reporter {
                 std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
             }
         };
-        Self { color }
+        Self { color, verbose }
     }
 
     /// Print findings: human to stderr, JSON to stdout (or stderr when stdout carries an artifact).
     pub(crate) fn findings(&self, diagnostics: &Diagnostics, files: &Files, format: FindingsFormat, stdout_free: bool) {
+        self.configured_findings(diagnostics, &[], files, format, stdout_free);
+    }
+
+    /// Print findings after the project's configuration; SARIF also carries the suppressed
+    /// ones, marked with their suppression.
+    pub(crate) fn configured_findings(
+        &self,
+        diagnostics: &Diagnostics,
+        suppressed: &[topoc_diag::SuppressedFinding],
+        files: &Files,
+        format: FindingsFormat,
+        stdout_free: bool,
+    ) {
         match format {
             FindingsFormat::Json | FindingsFormat::Sarif | FindingsFormat::Junit | FindingsFormat::Github => {
                 let text = match format {
-                    FindingsFormat::Sarif => {
-                        pretty(&topoc_diag::to_sarif(diagnostics, files, env!("CARGO_PKG_VERSION")))
-                    }
+                    FindingsFormat::Sarif => pretty(&topoc_diag::to_sarif_with_suppressed(
+                        diagnostics,
+                        suppressed,
+                        files,
+                        env!("CARGO_PKG_VERSION"),
+                    )),
                     FindingsFormat::Junit => topoc_diag::to_junit(diagnostics, files),
                     FindingsFormat::Github => topoc_diag::to_github(diagnostics, files),
                     _ => pretty(&topoc_diag::to_json(diagnostics, files)),
@@ -84,8 +102,33 @@ impl Reporter {
         for note in &d.notes {
             out.push_str(&format!("  = note: {note}\n"));
         }
+        self.render_instances(d, &mut out);
         out.push('\n');
         out
+    }
+}
+
+impl Reporter {
+    /// A grouped finding's other instances: a count (and where to see them), or with
+    /// `--verbose` each one's message and notes.
+    fn render_instances(&self, d: &Diagnostic, out: &mut String) {
+        let n = d.instance_count();
+        if n == 1 {
+            return;
+        }
+        if !self.verbose {
+            out.push_str(&format!(
+                "  = note: one cause, {n} instances (the first is shown); --verbose or --format json lists them all\n"
+            ));
+            return;
+        }
+        out.push_str(&format!("  = note: one cause, {n} instances; the others:\n"));
+        for (i, instance) in d.instances.iter().enumerate() {
+            out.push_str(&format!("    {}. {}\n", i + 2, instance.message));
+            for note in &instance.notes {
+                out.push_str(&format!("       {note}\n"));
+            }
+        }
     }
 }
 

@@ -471,3 +471,81 @@ fn make_executable(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
+
+/// The recipes' `topoc` commands, run as written (variables set, redirections honoured) in a
+/// copy of each example: on the fixed spec every step passes, and on the as-written design the
+/// matrix step fails exactly when the `check` gate does (one configuration for both).
+#[test]
+fn recipes_run_on_the_examples() {
+    let mut scripts = Vec::new();
+    for step in yaml("docs/ci/github-actions.yml")["jobs"]["topoc"]["steps"].as_array().expect("steps") {
+        scripts.extend(string(&step["run"]));
+    }
+    for line in yaml("docs/ci/gitlab-ci.yml")["topoc"]["script"].as_array().expect("script") {
+        scripts.extend(string(line));
+    }
+    let commands: Vec<ShellCommand> =
+        scripts.iter().flat_map(|s| shell_commands(s)).filter(|c| c.words[0] == "topoc").collect();
+    assert!(commands.iter().any(|c| c.words[1] == "matrix"), "the GitHub recipe puts the matrix in the summary");
+    let mut examples: Vec<PathBuf> = std::fs::read_dir(support::repo_root().join("examples"))
+        .expect("examples")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("topology.yaml").exists())
+        .collect();
+    examples.sort();
+    for example in examples {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for entry in std::fs::read_dir(&example).expect("example").flatten() {
+            if entry.path().is_file() {
+                std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+            }
+        }
+        for (spec, gate_passes) in [("topology.yaml", true), ("topology.as-written.yaml", false)] {
+            if !dir.path().join(spec).exists() {
+                continue;
+            }
+            let lock = spec.replace(".yaml", ".lock");
+            if !gate_passes && !dir.path().join(&lock).exists() {
+                // The as-written design's lock is not committed everywhere: write it first.
+                let _ = support::topoc().current_dir(dir.path()).args(["check", spec]).output();
+            }
+            let mut exits = Vec::new();
+            for cmd in &commands {
+                let words: Vec<String> = cmd.words[1..]
+                    .iter()
+                    .map(|w| w.replace("$SPEC", spec).replace("$COMPOSE", "compose.yaml"))
+                    .collect();
+                if !gate_passes && words[0] == "build" {
+                    continue; // nothing to build from a design with errors
+                }
+                let out = support::topoc().current_dir(dir.path()).args(&words).output().expect("run topoc");
+                if let Some(target) = &cmd.stdout {
+                    let target = target.replace("$GITHUB_STEP_SUMMARY", "summary.md");
+                    std::fs::write(dir.path().join(target), &out.stdout).expect("redirect");
+                }
+                let code = out.status.code().unwrap_or(-1);
+                if gate_passes {
+                    assert_eq!(
+                        code,
+                        0,
+                        "{}: `topoc {}` exits {code}:\n{}",
+                        example.display(),
+                        words.join(" "),
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+                exits.push((words, code));
+            }
+            let gate = exits
+                .iter()
+                .find(|(w, _)| w[0] == "check" && w.iter().any(|x| x == "github"))
+                .map(|(_, c)| *c)
+                .expect("the gate");
+            let matrix = exits.iter().find(|(w, _)| w[0] == "matrix").map(|(_, c)| *c).expect("the matrix step");
+            assert_eq!(matrix, gate, "{}/{spec}: matrix and check disagree", example.display());
+            assert_eq!(gate == 0, gate_passes, "{}/{spec}: gate exit {gate}", example.display());
+        }
+        assert!(dir.path().join("summary.md").exists(), "{}: the matrix step wrote the summary", example.display());
+    }
+}

@@ -1042,8 +1042,14 @@ fn check_classes(spec: &RSpec) -> Result<(), TestCaseError> {
             single_reach.ports(Endpoint::Host, Endpoint::External)
         );
         // The service-level matrix, policy verdicts included, is the same either way.
-        let alone =
-            Analysis { engine, classes: single_classes, reach: single_reach, findings: topoc_diag::Diagnostics::new() };
+        let listeners = topoc_reach::Listeners::new(&topo, &single_classes);
+        let alone = Analysis {
+            engine,
+            classes: single_classes,
+            reach: single_reach,
+            listeners,
+            findings: topoc_diag::Diagnostics::new(),
+        };
         let level = topoc_reach::matrix::Level::Services;
         let m1 = serde_json::to_value(topoc_reach::matrix::compute(&topo, &by_class, level)).expect("json");
         let m2 = serde_json::to_value(topoc_reach::matrix::compute(&topo, &alone, level)).expect("json");

@@ -55,6 +55,11 @@ fn command(out: &mut String, d: &Diagnostic, files: &Files) {
         let _ = write!(message, "\nhelp: {h}");
     }
     let props: Vec<String> = props.into_iter().map(|(k, v)| format!("{k}={}", property(&v))).collect();
+    if !d.instances.is_empty() {
+        // One annotation per cause: the count, not an annotation per instance.
+        let _ =
+            write!(message, "\nnote: one cause, {} instances (`topoc check --verbose` lists them)", d.instance_count());
+    }
     let _ = writeln!(out, "::{kind} {}::{}", props.join(","), data(&message));
 }
 

@@ -1,4 +1,5 @@
-//! The JSON rendering of findings: stable field names, spans resolved to line and column.
+//! The JSON rendering of findings: stable field names, spans resolved to line and column, one
+//! entry per cause with its further instances listed.
 
 use crate::{Diagnostics, Files};
 use serde_json::{Value, json};
@@ -34,6 +35,10 @@ pub fn to_json(diagnostics: &Diagnostics, files: &Files) -> Value {
                 "labels": labels,
                 "notes": d.notes,
                 "help": d.help,
+                // One finding per cause: how many occurrences it stands for, and every one
+                // after the first (shown in full above) with its own message and witness.
+                "instance_count": d.instance_count(),
+                "instances": d.instances,
             })
         })
         .collect();

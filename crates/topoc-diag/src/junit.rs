@@ -103,6 +103,10 @@ fn details(d: &Diagnostic, files: &Files) -> String {
     if let Some(h) = &d.help {
         let _ = writeln!(s, "  help: {h}");
     }
+    // One testcase per cause; its other instances are listed in the failure's text.
+    for (i, instance) in d.instances.iter().enumerate() {
+        let _ = writeln!(s, "  instance {} of {}: {}", i + 2, d.instance_count(), instance.message);
+    }
     s
 }
 

@@ -1,7 +1,8 @@
 //! Findings as SARIF 2.1.0, the format code-scanning UIs read: one run, one rule per code, one
-//! result per finding located at its primary label, secondary labels as related locations.
+//! result per finding (per cause) located at its primary label, secondary labels and the
+//! cause's further instances as related locations.
 
-use crate::{Code, Diagnostics, Files, Severity, Span};
+use crate::{Code, Diagnostics, Files, Severity, Span, SuppressedFinding};
 use serde_json::{Value, json};
 
 fn level(s: Severity) -> &'static str {
@@ -12,7 +13,7 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn location(files: &Files, span: Span, message: Option<&str>, id: Option<usize>) -> Option<Value> {
+fn location(files: &Files, span: Span, message: Option<&str>) -> Option<Value> {
     let file = files.get(span.file)?;
     let start = file.line_col(span.start as usize);
     let end = file.line_col(span.end as usize);
@@ -32,9 +33,6 @@ fn location(files: &Files, span: Span, message: Option<&str>, id: Option<usize>)
     if let Some(m) = message {
         loc["message"] = json!({ "text": m });
     }
-    if let Some(id) = id {
-        loc["id"] = json!(id);
-    }
     Some(loc)
 }
 
@@ -45,7 +43,19 @@ fn uri(path: &str) -> String {
 
 /// The SARIF log of a run.
 pub fn to_sarif(diagnostics: &Diagnostics, files: &Files, tool_version: &str) -> Value {
-    let mut codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+    to_sarif_with_suppressed(diagnostics, &[], files, tool_version)
+}
+
+/// The SARIF log of a run, with the findings the project's suppressions hid as results that
+/// carry `suppressions` (so code-scanning UIs show them as accepted, not as open or gone).
+pub fn to_sarif_with_suppressed(
+    diagnostics: &Diagnostics,
+    suppressed: &[SuppressedFinding],
+    files: &Files,
+    tool_version: &str,
+) -> Value {
+    let mut codes: Vec<Code> =
+        diagnostics.iter().map(|d| d.code).chain(suppressed.iter().map(|s| s.diagnostic.code)).collect();
     codes.sort();
     codes.dedup();
     let rules: Vec<Value> = codes
@@ -60,9 +70,11 @@ pub fn to_sarif(diagnostics: &Diagnostics, files: &Files, tool_version: &str) ->
             })
         })
         .collect();
-    let results: Vec<Value> = diagnostics
-        .iter()
-        .map(|d| {
+    let shown = diagnostics.iter().map(|d| (d, None));
+    let hidden = suppressed.iter().map(|s| (&s.diagnostic, Some(s)));
+    let results: Vec<Value> = shown
+        .chain(hidden)
+        .map(|(d, suppression)| {
             let mut text = d.message.clone();
             for note in &d.notes {
                 text.push_str(&format!("\nnote: {note}"));
@@ -72,14 +84,27 @@ pub fn to_sarif(diagnostics: &Diagnostics, files: &Files, tool_version: &str) ->
             }
             let primary = d.labels.iter().find(|l| l.primary);
             let locations: Vec<Value> =
-                primary.and_then(|l| location(files, l.span, Some(&l.message), None)).into_iter().collect();
-            let related: Vec<Value> = d
+                primary.and_then(|l| location(files, l.span, Some(&l.message))).into_iter().collect();
+            let mut related: Vec<Value> = d
                 .labels
                 .iter()
                 .filter(|l| !l.primary)
-                .enumerate()
-                .filter_map(|(i, l)| location(files, l.span, Some(&l.message), Some(i + 1)))
+                .filter_map(|l| location(files, l.span, Some(&l.message)))
                 .collect();
+            // The cause's other instances sit at the same place (the stamped template line);
+            // each is a related location with its own message, not a result of its own.
+            if let Some(at) = d.primary_span() {
+                related.extend(d.instances.iter().filter_map(|i| {
+                    let mut text = i.message.clone();
+                    for note in &i.notes {
+                        text.push_str(&format!("\nnote: {note}"));
+                    }
+                    location(files, at, Some(&text))
+                }));
+            }
+            for (i, loc) in related.iter_mut().enumerate() {
+                loc["id"] = json!(i + 1);
+            }
             let mut r = json!({
                 "ruleId": format!("topoc::{}", d.code.as_str()),
                 "ruleIndex": codes.iter().position(|c| *c == d.code).unwrap_or(0),
@@ -89,6 +114,16 @@ pub fn to_sarif(diagnostics: &Diagnostics, files: &Files, tool_version: &str) ->
             });
             if !related.is_empty() {
                 r["relatedLocations"] = Value::Array(related);
+            }
+            if !d.instances.is_empty() {
+                r["properties"] = json!({ "instanceCount": d.instance_count() });
+            }
+            if let Some(s) = suppression {
+                r["suppressions"] = json!([{
+                    "kind": if s.in_source { "inSource" } else { "external" },
+                    "status": "accepted",
+                    "justification": s.reason,
+                }]);
             }
             r
         })

@@ -49,6 +49,21 @@ pub struct Hidden {
     pub disabled: usize,
     /// Findings hidden by a suppression.
     pub suppressed: usize,
+    /// Suppressions that hid nothing, but whose findings' stage did not run.
+    pub unjudged: usize,
+    /// Those findings, each with the suppression that hid it, for formats that show suppressed
+    /// results as such (SARIF's `suppressions`).
+    pub findings: Vec<SuppressedFinding>,
+}
+
+/// A finding a suppression hid, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuppressedFinding {
+    pub diagnostic: Diagnostic,
+    /// The suppression's reason.
+    pub reason: String,
+    /// An inline `# topoc: ignore[...]` comment (SARIF `inSource`), else topoc.toml (`external`).
+    pub in_source: bool,
 }
 
 impl Rules {
@@ -61,6 +76,20 @@ impl Rules {
         diagnostics: Diagnostics,
         files: &Files,
         protected: impl Fn(&Diagnostic) -> Option<&'static str>,
+    ) -> (Diagnostics, Hidden, Diagnostics) {
+        self.apply_judging(diagnostics, files, protected, |_| true)
+    }
+
+    /// [`Rules::apply`], where a suppression that hides nothing is reported only when `judged`
+    /// says the stage that would produce its findings ran: after a syntax error or a spec that
+    /// does not resolve, a suppression of a later stage's finding hides nothing because nothing
+    /// was checked, not because the finding is gone. Those are counted in `Hidden::unjudged`.
+    pub fn apply_judging(
+        &self,
+        diagnostics: Diagnostics,
+        files: &Files,
+        protected: impl Fn(&Diagnostic) -> Option<&'static str>,
+        judged: impl Fn(&Suppression) -> bool,
     ) -> (Diagnostics, Hidden, Diagnostics) {
         let mut used = vec![false; self.suppressions.len()];
         let mut hidden = Hidden::default();
@@ -93,6 +122,12 @@ impl Rules {
                     ));
                 } else {
                     hidden.suppressed += 1;
+                    let by = &self.suppressions[first];
+                    hidden.findings.push(SuppressedFinding {
+                        diagnostic: d,
+                        reason: by.reason.clone(),
+                        in_source: matches!(by.scope, Scope::Line { .. }),
+                    });
                     continue;
                 }
             }
@@ -100,7 +135,9 @@ impl Rules {
         }
         let mut unused = Diagnostics::new();
         for (s, used) in self.suppressions.iter().zip(used) {
-            if !used {
+            if !used && !judged(s) {
+                hidden.unjudged += 1;
+            } else if !used {
                 let codes: Vec<String> = s.codes.iter().map(|c| format!("`{}`", c.as_str())).collect();
                 unused.push(
                     Diagnostic::new(Code::UnusedRule, format!("this suppression of {} hides no finding", codes.join(", ")))
@@ -134,7 +171,7 @@ impl Suppression {
                     && files.get(l.span.file).is_some_and(|f| f.line_col(l.span.start as usize).line == *line)
             }),
             Scope::Message(None) => true,
-            Scope::Message(Some(text)) => d.message.contains(text.as_str()),
+            Scope::Message(Some(text)) => d.messages().any(|m| m.contains(text.as_str())),
         }
     }
 }
@@ -345,7 +382,7 @@ mod tests {
         ds.push(Diagnostic::new(Code::DockerSocket, "socket").primary(at(0), "here"));
         ds.push(Diagnostic::new(Code::Ineffective, "does nothing").primary(at(text.find("e: 5").expect("e")), "x"));
         let (kept, hidden, unused) = rules.apply(ds, &files, |_| None);
-        assert_eq!(hidden, Hidden { disabled: 1, suppressed: 1 });
+        assert_eq!((hidden.disabled, hidden.suppressed, hidden.findings.len()), (1, 1, 1));
         let kept: Vec<(Code, Severity)> = kept.iter().chain(&unused).map(|d| (d.code, d.severity)).collect();
         assert_eq!(
             kept,

@@ -57,6 +57,8 @@ pub struct ServiceView {
     pub secrets: Vec<String>,
     pub volumes: Vec<MountView>,
     pub ports: Vec<PortView>,
+    /// Compose's `expose`, each entry as written (`"8000-8010/udp"`).
+    pub expose: Vec<String>,
     pub replicas: Option<u32>,
     pub deploy: Option<DeployView>,
     pub healthcheck: Option<HealthcheckView>,
@@ -383,6 +385,7 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
         secrets: s.secrets.iter().map(|id| topo.secret(*id).name.clone()).collect(),
         volumes,
         ports,
+        expose: s.expose.iter().map(|e| esc(&e.text)).collect(),
         replicas: (replica.is_none() && s.replicas != 1).then_some(s.replicas),
         deploy: has_deploy.then_some(deploy),
         healthcheck: s.healthcheck.as_ref().map(|h| HealthcheckView {
@@ -429,6 +432,7 @@ fields!(ServiceView {
     secrets,
     volumes,
     ports,
+    expose,
     replicas,
     deploy,
     healthcheck,

@@ -11,11 +11,38 @@ fn mark(status: Status) -> &'static str {
         Status::Violation => "✗",
         Status::Unreachable => "·",
         Status::Unsatisfied => "○",
+        Status::Suppressed => "~",
     }
 }
 
 const LEGEND: &str =
     "✓ reachable and allowed   ✗ reachable, the policy denies it   ○ allowed but unreachable   · unreachable";
+
+/// The legend, with the marks this matrix uses beyond the four, and what its rows listen on.
+fn legend(m: &Matrix) -> String {
+    let mut out = LEGEND.to_owned();
+    if m.cells.iter().any(|c| c.status == Status::Suppressed) {
+        out.push_str("   ~ the policy denies it, the project's configuration accepts it (suppressed)");
+    }
+    if m.cells.iter().any(|c| c.multi_homed) {
+        out.push_str("\n* only through a multi-homed member (a service on both networks), not between the networks");
+    }
+    let listening: Vec<String> = m
+        .labels
+        .iter()
+        .zip(&m.listens)
+        .filter_map(|(label, listens)| listens.as_ref().map(|l| format!("{label} on {l}")))
+        .collect();
+    if !listening.is_empty() {
+        out.push_str(&format!("\nlistening, as declared: {}", listening.join("; ")));
+    }
+    out
+}
+
+fn cell_text(c: &topoc_reach::matrix::Cell) -> String {
+    let text = format!("{} {}", mark(c.status), short_ports(&c.ports)).trim().to_string();
+    if c.multi_homed { text + "*" } else { text }
+}
 
 fn short_ports(ports: &str) -> String {
     match ports {
@@ -29,7 +56,7 @@ fn grid(m: &Matrix) -> Vec<Vec<String>> {
     let n = m.labels.len();
     let mut g = vec![vec![mark(Status::Unreachable).to_string(); n]; n];
     for c in &m.cells {
-        let text = format!("{} {}", mark(c.status), short_ports(&c.ports)).trim().to_string();
+        let text = cell_text(c);
         let cell = &mut g[c.from][c.to];
         *cell = match c.scope {
             Some(scope) => {
@@ -72,7 +99,7 @@ pub fn table(m: &Matrix) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     }
-    out.push_str(LEGEND);
+    out.push_str(&legend(m));
     out.push('\n');
     out
 }
@@ -85,9 +112,16 @@ fn list_table(m: &Matrix) -> String {
     );
     for c in &m.cells {
         let scope = c.scope.map(|s| format!(" [{s}]")).unwrap_or_default();
-        out.push_str(&format!("{} {} → {}: {}{scope}\n", mark(c.status), m.labels[c.from], m.labels[c.to], c.ports));
+        let through = if c.multi_homed { " *" } else { "" };
+        out.push_str(&format!(
+            "{} {} → {}: {}{scope}{through}\n",
+            mark(c.status),
+            m.labels[c.from],
+            m.labels[c.to],
+            c.ports
+        ));
     }
-    out.push_str(LEGEND);
+    out.push_str(&legend(m));
     out.push('\n');
     out
 }
@@ -101,14 +135,15 @@ pub fn markdown(m: &Matrix) -> String {
         let mut out = String::from("| from | to | ports | policy |\n|---|---|---|---|\n");
         for c in &m.cells {
             out.push_str(&format!(
-                "| {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {}{} |\n",
                 md_escape(&m.labels[c.from]),
                 md_escape(&m.labels[c.to]),
                 c.ports,
-                mark(c.status)
+                mark(c.status),
+                if c.multi_homed { "*" } else { "" }
             ));
         }
-        return out + "\n" + LEGEND + "\n";
+        return out + "\n" + &legend(m) + "\n";
     }
     let g = grid(m);
     let mut out = String::from("| from \\ to |");
@@ -125,7 +160,7 @@ pub fn markdown(m: &Matrix) -> String {
         }
         out.push('\n');
     }
-    out + "\n" + LEGEND + "\n"
+    out + "\n" + &legend(m) + "\n"
 }
 
 pub fn csv(m: &Matrix) -> String {
@@ -152,5 +187,6 @@ fn serde_json_like(s: Status) -> &'static str {
         Status::Violation => "violation",
         Status::Unreachable => "unreachable",
         Status::Unsatisfied => "unsatisfied",
+        Status::Suppressed => "suppressed",
     }
 }

@@ -75,6 +75,8 @@ pub struct ServiceView {
     pub secrets: Vec<String>,
     pub volumes: Vec<MountView>,
     pub ports: Vec<PortView>,
+    /// Compose's `expose`, each entry as written (`"8000-8010/udp"`).
+    pub expose: Vec<String>,
     pub deploy: Option<DeployView>,
     pub healthcheck: Option<HealthcheckView>,
     pub networks: Vec<AttachmentView>,
@@ -316,6 +318,7 @@ fn service(topo: &Topology, s: &Service, host_key: &str) -> ServiceView {
         secrets,
         volumes,
         ports,
+        expose: s.expose.iter().map(|e| esc(&e.text)).collect(),
         deploy: has_deploy.then_some(deploy),
         healthcheck: s.healthcheck.as_ref().map(|h| HealthcheckView {
             test: command(&h.test),
@@ -356,6 +359,7 @@ fields!(ServiceView {
     secrets,
     volumes,
     ports,
+    expose,
     deploy,
     healthcheck,
     networks,

@@ -5,7 +5,8 @@ use ipnet::IpNet;
 use std::net::IpAddr;
 use topoc_diag::Span;
 pub use topoc_spec::{
-    Access, Command, DeployMode, Driver, EndpointMode, LintLevel, PortMode, Protocol, RestartPolicy, Scope, Verdict,
+    Access, Command, DeployMode, Driver, EndpointMode, LintLevel, Listen, PortMode, Protocol, RestartPolicy, Scope,
+    Verdict,
 };
 
 macro_rules! id_type {
@@ -75,6 +76,8 @@ pub struct Defaults {
     pub egress: bool,
     pub host_ip: Option<IpAddr>,
     pub restart: Option<RestartPolicy>,
+    /// What services that declare no listening port listen on (`None`: all ports).
+    pub listen: Option<Listen>,
 }
 
 /// A range nothing may overlap.
@@ -179,6 +182,17 @@ pub struct PublishedPort {
     pub span: Span,
 }
 
+/// One `expose` entry: a port or an inclusive range, with its protocol, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExposedPorts {
+    pub first: u16,
+    pub last: u16,
+    pub protocol: Protocol,
+    /// The entry as written (`"8000-8010/udp"`), which is what Compose is given.
+    pub text: String,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub enum MountSource {
     Volume(VolumeId),
@@ -242,6 +256,8 @@ pub struct Service {
     pub secrets: Vec<SecretId>,
     pub mounts: Vec<Mount>,
     pub ports: Vec<PublishedPort>,
+    /// Compose's `expose`: ports it listens on without publishing them.
+    pub expose: Vec<ExposedPorts>,
     pub replicas: u32,
     pub deploy: Deploy,
     pub healthcheck: Option<Healthcheck>,

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod graph;
 mod hygiene;
 pub mod lints;
+pub mod listen;
 pub mod matrix;
 pub mod policy;
 pub mod ports;
@@ -20,6 +21,7 @@ pub mod select;
 pub use classes::{ClassId, Classes};
 pub use engine::{EngineProfile, EngineVersion};
 pub use graph::{Endpoint, Hop, Reach, Via};
+pub use listen::Listeners;
 pub use ports::PortSet;
 
 use topoc_diag::Diagnostics;
@@ -31,19 +33,26 @@ pub struct Analysis {
     pub engine: EngineProfile,
     pub classes: Classes,
     pub reach: Reach,
+    /// What each endpoint listens on: the policy judges reach to a listener.
+    pub listeners: Listeners,
     pub findings: Diagnostics,
 }
 
 pub fn analyze(topo: &Topology, engine: EngineProfile) -> Analysis {
     let classes = classes::build(topo);
     let reach = graph::build(topo, &classes, &engine);
+    let listeners = Listeners::new(topo, &classes);
     let mut findings = Diagnostics::new();
-    policy::check(topo, &classes, &reach, &mut findings);
+    policy::check(topo, &classes, &reach, &listeners, &mut findings);
     hygiene::check(topo, &classes, &reach, &engine, &mut findings);
     lints::check(topo, &engine, &mut findings);
     let mut findings = lints::configure(topo, findings);
+    // Grouped in the order the checks found them (declaration order), so each cause shows
+    // its first instance in full; then sorted.
+    let ids = topo.templates.iter().flat_map(|t| t.instances.iter().cloned()).collect();
+    findings.group_causes_of(&ids);
     findings.sort();
-    Analysis { engine, classes, reach, findings }
+    Analysis { engine, classes, reach, listeners, findings }
 }
 
 impl Analysis {

@@ -2,7 +2,7 @@
 
 use crate::classes::ClassId;
 use crate::graph::{Endpoint, Via};
-use crate::policy::{Decider, Judge};
+use crate::policy::{Cause, Judge, edge_causes};
 use crate::ports::PortSet;
 use crate::{Analysis, describe};
 use serde::Serialize;
@@ -34,6 +34,9 @@ pub enum Status {
     Unreachable,
     /// Not reachable, though an allow rule asks for it: differs from the policy.
     Unsatisfied,
+    /// Reachable on ports the policy denies, and the project's configuration (topoc.toml,
+    /// inline suppressions, a baseline) hides every finding behind it: accepted, not failing.
+    Suppressed,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -45,12 +48,20 @@ pub struct Cell {
     /// For template rows reaching themselves: whether it is within one instance or across.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<&'static str>,
+    /// At the network level: the pair exists only because a service sits on both networks
+    /// (it reaches, or is reached, on a network it shares with the other side), not because
+    /// members of one network reach members of the other.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub multi_homed: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Matrix {
     pub level: &'static str,
     pub labels: Vec<String>,
+    /// What each row listens on, where the spec declares it (`expose`, published ports,
+    /// relays); `None`: every port (nothing declared), or a row that is not one service.
+    pub listens: Vec<Option<String>>,
     /// Only cells that are reachable or differ from the policy; all others are unreachable.
     pub cells: Vec<Cell>,
 }
@@ -133,27 +144,55 @@ fn labels(topo: &Topology, analysis: &Analysis, level: Level) -> (Vec<String>, B
     (keys.into_iter().map(|(_, l)| l).collect(), index)
 }
 
+/// What one cell accumulates from the edges behind it.
+#[derive(Default)]
+struct Acc {
+    ports: Option<PortSet>,
+    /// Denied reach whose finding the configuration does not hide.
+    violation: bool,
+    /// Denied reach whose finding it hides.
+    suppressed: bool,
+    /// Some edge behind the cell is more than a shared network of a multi-homed member.
+    between_networks: bool,
+}
+
 /// Compute the matrix. Cells are accumulated from the graph's edges, so the cost follows the
 /// number of reachable class pairs, not the square of the number of rows.
 pub fn compute(topo: &Topology, analysis: &Analysis, level: Level) -> Matrix {
+    compute_configured(topo, analysis, level, &|_| false)
+}
+
+/// The matrix, with denied reach whose findings the project hides (`hidden` of a cause) shown
+/// as [`Status::Suppressed`]. Reach is to what the target listens on ([`crate::Listeners`]).
+pub fn compute_configured(
+    topo: &Topology,
+    analysis: &Analysis,
+    level: Level,
+    hidden: &dyn Fn(&Cause) -> bool,
+) -> Matrix {
     let (labels, index) = labels(topo, analysis, level);
     let judge = Judge::new(topo, &analysis.classes);
-    let mut acc: BTreeMap<(usize, usize, Option<&'static str>), (PortSet, bool)> = BTreeMap::new();
-    for (a, b, hops) in analysis.reach.edges() {
+    let mut acc: BTreeMap<(usize, usize, Option<&'static str>), Acc> = BTreeMap::new();
+    for (a, b, raw) in analysis.reach.edges() {
+        let hops = analysis.listeners.hops(b, raw);
+        if hops.is_empty() {
+            continue;
+        }
         let ports = hops.iter().fold(PortSet::none(), |x, h| x.union(&h.ports));
-        let violation = topo.policy.declared && {
-            let v = judge.judge(a, b, &ports);
-            v.denied.iter().any(|(d, denied)| {
-                *d != Decider::Default
-                    || hops.iter().any(|h| !matches!(h.via, Via::ToHost(_)) && !h.ports.intersect(denied).is_empty())
-            })
-        };
+        let causes = if topo.policy.declared { edge_causes(&judge, a, b, &hops) } else { Vec::new() };
+        let violation = causes.iter().any(|c| !hidden(c));
+        let suppressed = !causes.is_empty() && !violation;
         let scope = template_scope(analysis, level, a, b);
         for r in rows_of(topo, analysis, level, a, &index) {
             for c in rows_of(topo, analysis, level, b, &index) {
-                let entry = acc.entry((r, c, scope)).or_insert((PortSet::none(), false));
-                entry.0 = entry.0.union(&ports);
-                entry.1 |= violation;
+                let entry = acc.entry((r, c, scope)).or_default();
+                entry.ports = Some(entry.ports.take().unwrap_or_else(PortSet::none).union(&ports));
+                entry.violation |= violation;
+                entry.suppressed |= suppressed;
+                // A network hop joins members of one network: between two different network
+                // rows it is there only because a member sits on both.
+                entry.between_networks |=
+                    level != Level::Networks || r == c || hops.iter().any(|h| !matches!(h.via, Via::Network(_)));
             }
         }
     }
@@ -161,19 +200,52 @@ pub fn compute(topo: &Topology, analysis: &Analysis, level: Level) -> Matrix {
         .into_iter()
         // A service reaching itself is not a pair (two members of one class are two rows).
         .filter(|((r, c, scope), _)| !(r == c && level == Level::Services && scope.is_none()))
-        .map(|((from, to, scope), (ports, violation))| Cell {
+        .map(|((from, to, scope), acc)| Cell {
             from,
             to,
-            ports: ports.to_string(),
-            status: if violation { Status::Violation } else { Status::Allowed },
+            ports: acc.ports.unwrap_or_else(PortSet::none).to_string(),
+            status: if acc.violation {
+                Status::Violation
+            } else if acc.suppressed {
+                Status::Suppressed
+            } else {
+                Status::Allowed
+            },
             scope,
+            multi_homed: !acc.between_networks,
         })
         .collect();
     if topo.policy.declared && labels.len() <= 200 {
         unsatisfied(topo, analysis, level, &index, &mut cells);
     }
     cells.sort_by_key(|c| (c.from, c.to, c.scope));
-    Matrix { level: level_name(level), labels, cells }
+    let listens = listens(topo, analysis, level, labels.len());
+    Matrix { level: level_name(level), labels, listens, cells }
+}
+
+/// What each row listens on, for rows that are one service or one class with declared ports.
+fn listens(topo: &Topology, analysis: &Analysis, level: Level, rows: usize) -> Vec<Option<String>> {
+    let mut out = vec![None; rows];
+    let declared = |e: Endpoint| analysis.listeners.is_declared(e).then(|| analysis.listeners.of(e).to_string());
+    match level {
+        Level::Services | Level::Templates => {
+            let mut row = 0;
+            for s in &topo.services {
+                if level == Level::Templates && s.origin != Origin::Declared {
+                    continue;
+                }
+                out[row] = declared(Endpoint::Class(analysis.classes.of_service[s.id.index()]));
+                row += 1;
+            }
+        }
+        Level::Classes => {
+            for c in &analysis.classes.classes {
+                out[c.id.index()] = declared(Endpoint::Class(c.id));
+            }
+        }
+        Level::Networks => {}
+    }
+    out
 }
 
 fn template_scope(analysis: &Analysis, level: Level, a: Endpoint, b: Endpoint) -> Option<&'static str> {
@@ -273,6 +345,7 @@ fn unsatisfied(
         ports: "no port".into(),
         status: Status::Unsatisfied,
         scope: None,
+        multi_homed: false,
     }));
 }
 

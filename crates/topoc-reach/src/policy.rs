@@ -9,11 +9,12 @@
 use crate::classes::Classes;
 use crate::describe;
 use crate::graph::{Endpoint, Hop, Reach, Via};
+use crate::listen::Listeners;
 use crate::ports::PortSet;
 use crate::select;
 use std::collections::{BTreeMap, BTreeSet};
 use topoc_diag::{Code, Diagnostic, Diagnostics};
-use topoc_model::{Rule, Scope, Topology, Verdict};
+use topoc_model::{Rule, Scope, ServiceId, Topology, Verdict};
 
 /// Which rule (or the default) decided a port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -144,17 +145,44 @@ fn decide(rules: &[Rule], covering: impl Iterator<Item = usize>, default: Verdic
 
 type Group = Vec<(Endpoint, Endpoint, PortSet)>;
 
-/// Judge every reachable pair and report what the policy forbids, rules that select nothing,
-/// and allow rules no path satisfies.
-pub fn check(topo: &Topology, classes: &Classes, reach: &Reach, out: &mut Diagnostics) {
-    if !topo.policy.declared {
-        return;
-    }
-    let judge = Judge::new(topo, classes);
+/// A policy finding's cause before template grouping: what decided (a rule, the default) and
+/// what grants the path. The matrix marks a cell suppressed when every cause behind it is one
+/// whose finding the project's configuration hides.
+pub type Cause = (Decider, Via);
+
+/// What judging every edge found: the denied pairs by cause, the allow rules some listened
+/// path satisfies, and the allow rules whose path reaches no listener (`(from, to)` of one).
+struct Judged {
+    groups: BTreeMap<Cause, Group>,
+    satisfied: Vec<bool>,
+    unheard: Vec<Option<(Endpoint, Endpoint)>>,
+}
+
+fn judge_edges(topo: &Topology, judge: &Judge<'_>, reach: &Reach, listeners: &Listeners) -> Judged {
     let rules = &topo.policy.rules;
     let mut satisfied = vec![false; rules.len()];
+    // Allow rules a path satisfies on the network but no listener does: `a` reaches `b`'s
+    // container on the rule's ports, and `b` declares it listens elsewhere.
+    let mut unheard = vec![None; rules.len()];
     let mut groups: BTreeMap<(Decider, Via), Group> = BTreeMap::new();
-    for (a, b, hops) in reach.edges() {
+    for (a, b, raw) in reach.edges() {
+        // Judged on what the target listens on: reach to a port nobody listens on is no reach.
+        let hops = &listeners.hops(b, raw)[..];
+        // Only when the listeners took something away can an allow rule be "unheard".
+        if hops.len() < raw.len() || hops.iter().zip(raw).any(|(h, r)| h.ports != r.ports) {
+            let on_wire = raw.iter().fold(PortSet::none(), |acc, h| acc.union(&h.ports));
+            for (i, r) in rules.iter().enumerate() {
+                if r.verdict == Verdict::Allow && unheard[i].is_none() && judge.applies(i, a, b) {
+                    let wanted = on_wire.intersect(&PortSet::from_list(&r.ports));
+                    if !wanted.is_empty() && wanted.intersect(listeners.of(b)).is_empty() {
+                        unheard[i] = Some((a, b));
+                    }
+                }
+            }
+        }
+        if hops.is_empty() {
+            continue;
+        }
         let ports = hops.iter().fold(PortSet::none(), |acc, h| acc.union(&h.ports));
         for (i, r) in rules.iter().enumerate() {
             if r.verdict == Verdict::Allow
@@ -178,6 +206,51 @@ pub fn check(topo: &Topology, classes: &Classes, reach: &Reach, out: &mut Diagno
             }
         }
     }
+    Judged { groups, satisfied, unheard }
+}
+
+/// The denied-reach findings, each with its cause (the same findings `check` reports).
+pub fn denied_causes(
+    topo: &Topology,
+    classes: &Classes,
+    reach: &Reach,
+    listeners: &Listeners,
+) -> Vec<(Cause, Diagnostic)> {
+    if !topo.policy.declared {
+        return Vec::new();
+    }
+    let judge = Judge::new(topo, classes);
+    let judged = judge_edges(topo, &judge, reach, listeners);
+    judged
+        .groups
+        .into_iter()
+        .map(|((d, via), pairs)| ((d, via), finding(topo, classes, reach, d, via, &pairs)))
+        .collect()
+}
+
+/// The causes of denied reach on one edge (`hops` already narrowed to what `b` listens on).
+pub fn edge_causes(judge: &Judge<'_>, a: Endpoint, b: Endpoint, hops: &[Hop]) -> Vec<Cause> {
+    let ports = hops.iter().fold(PortSet::none(), |acc, h| acc.union(&h.ports));
+    let mut out = Vec::new();
+    for (decider, denied) in judge.judge(a, b, &ports).denied {
+        for hop in hops {
+            if !skip_under_default(decider, hop) && !hop.ports.intersect(&denied).is_empty() {
+                out.push((decider, hop.via));
+            }
+        }
+    }
+    out
+}
+
+/// Judge every reachable pair and report what the policy forbids, rules that select nothing,
+/// and allow rules no path satisfies.
+pub fn check(topo: &Topology, classes: &Classes, reach: &Reach, listeners: &Listeners, out: &mut Diagnostics) {
+    if !topo.policy.declared {
+        return;
+    }
+    let judge = Judge::new(topo, classes);
+    let rules = &topo.policy.rules;
+    let Judged { groups, satisfied, unheard } = judge_edges(topo, &judge, reach, listeners);
     for ((decider, via), pairs) in groups {
         out.push(finding(topo, classes, reach, decider, via, &pairs));
     }
@@ -206,8 +279,25 @@ pub fn check(topo: &Topology, classes: &Classes, reach: &Reach, out: &mut Diagno
             );
         } else if r.verdict == Verdict::Allow && !satisfied[i] {
             let ports = PortSet::from_list(&r.ports);
-            out.push(
-                Diagnostic::new(
+            let d = match unheard[i] {
+                Some((a, b)) => Diagnostic::new(
+                    Code::UnsatisfiedAllow,
+                    format!(
+                        "`{}` reaches `{}` on {ports}, but nothing listens there: {} listens on {}",
+                        r.from.text,
+                        r.to.text,
+                        describe::endpoint(topo, classes, b),
+                        listeners.of(b)
+                    ),
+                )
+                .primary(r.span, "allowed here, but no listener")
+                .note(format!(
+                    "path without a listener: {} → {}",
+                    describe::endpoint(topo, classes, a),
+                    describe::endpoint(topo, classes, b)
+                ))
+                .help("declare the port the service listens on (`expose`), or fix the rule's `ports`"),
+                None => Diagnostic::new(
                     Code::UnsatisfiedAllow,
                     format!("nothing in the topology lets `{}` reach `{}` on {ports}", r.from.text, r.to.text),
                 )
@@ -215,7 +305,8 @@ pub fn check(topo: &Topology, classes: &Classes, reach: &Reach, out: &mut Diagno
                 .help(
                     "share a network, publish a port, or declare a relay — or drop the rule if the path is not wanted",
                 ),
-            );
+            };
+            out.push(d);
         }
     }
 }
@@ -259,15 +350,17 @@ fn finding(topo: &Topology, classes: &Classes, reach: &Reach, decider: Decider, 
         Decider::Rule(i) => {
             let r = &topo.policy.rules[i];
             let why = r.reason.as_deref().map(|x| format!(" ({x})")).unwrap_or_default();
-            let mut d = Diagnostic::new(
-                Code::PolicyViolation,
-                format!(
-                    "deny rule `{}` → `{}`{why} is broken: {} reaches {} on {ports}{many}",
-                    r.from.text,
-                    r.to.text,
+            let what = match via {
+                Via::Published { service, port } => published_reach(topo, classes, service, port, pairs),
+                _ => format!(
+                    "{} reaches {} on {ports}{many}",
                     describe::endpoint(topo, classes, *a),
                     describe::endpoint(topo, classes, *b)
                 ),
+            };
+            let mut d = Diagnostic::new(
+                Code::PolicyViolation,
+                format!("deny rule `{}` → `{}`{why} is broken: {what}", r.from.text, r.to.text),
             );
             d = d.secondary(r.span, "denied here");
             d
@@ -313,10 +406,9 @@ fn default_message(topo: &Topology, classes: &Classes, via: Via, pairs: &Group, 
         Via::Lan(n) => {
             format!("{a} reaches the LAN through network `{}`{many}, and no rule allows it", topo.network(n).name)
         }
-        Via::Published { service, port } => format!(
-            "port {port} published by `{}` lets {a} reach {b}{many}, and no rule allows it",
-            topo.service(service).name
-        ),
+        Via::Published { service, port } => {
+            format!("{}, and no rule allows it", published_reach(topo, classes, service, port, pairs))
+        }
         Via::Relay { relay, .. } => {
             format!("relay `{}` lets {a} reach {b} on {ports}{many}, and no rule allows it", topo.service(relay).name)
         }
@@ -328,6 +420,43 @@ fn default_message(topo: &Topology, classes: &Classes, via: Via, pairs: &Group, 
             topo.service(s).name
         ),
     }
+}
+
+/// One published port and everyone it lets in: "port 8080 of `api`, published on every host
+/// address, is reachable by 3 containers through a host address (a, b, c)". One finding per published
+/// port, whatever the number of sources.
+fn published_reach(topo: &Topology, classes: &Classes, service: ServiceId, port: u16, pairs: &Group) -> String {
+    let s = topo.service(service);
+    let bound = s
+        .ports
+        .iter()
+        .find(|p| p.published == port)
+        .and_then(|p| p.host_ip)
+        .map(|ip| format!("published on {ip}"))
+        .unwrap_or_else(|| "published on every host address".into());
+    let mut containers: Vec<String> = Vec::new();
+    let mut others: Vec<&str> = Vec::new();
+    for (a, _, _) in pairs {
+        match a {
+            Endpoint::Class(c) => {
+                containers.extend(classes.classes[c.index()].members.iter().map(|m| topo.service(*m).name.clone()))
+            }
+            Endpoint::Host => others.push("the host"),
+            Endpoint::External => others.push("the outside world"),
+        }
+    }
+    let n = containers.len();
+    let mut who: Vec<String> = others.iter().map(|o| (*o).to_owned()).collect();
+    if n > 0 {
+        let shown: Vec<&str> = containers.iter().take(5).map(String::as_str).collect();
+        let more = if n > 5 { format!(", and {} more", n - 5) } else { String::new() };
+        who.push(format!(
+            "{n} container{} through a host address ({}{more})",
+            if n == 1 { "" } else { "s" },
+            shown.join(", ")
+        ));
+    }
+    format!("port {port} of `{}`, {bound}, is reachable by {}", s.name, who.join(" and "))
 }
 
 fn help(topo: &Topology, decider: Decider, via: Via) -> String {

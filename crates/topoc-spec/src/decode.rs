@@ -73,6 +73,12 @@ impl Decoder {
     }
 }
 
+/// Whether one of the unknown keys of a mapping is a misspelling of `field` (its closest
+/// known key), so that `field`'s absence follows from a mistake already reported.
+pub(crate) fn misspells(unknown: &[&str], field: &str, keys: &[&str]) -> bool {
+    unknown.iter().any(|u| did_you_mean(u, keys.iter().copied()) == Some(field))
+}
+
 /// A spec type that can be decoded from a node.
 pub trait Decode: Sized {
     fn decode(node: &Node, d: &mut Decoder) -> Option<Self>;
@@ -395,13 +401,17 @@ macro_rules! spec_struct {
                 }
                 let entries = d.expect_map(node, $context)?;
                 $( let mut $field: Option<Option<$ty>> = None; )*
+                let mut unknown: Vec<&str> = Vec::new();
                 for (k, v) in entries {
                     let Some(key) = d.key(k) else { continue };
                     match key {
                         $( stringify!($field) => {
                             $field = Some(<$ty as $crate::decode::Decode>::decode(v, d));
                         } )*
-                        other => d.unknown_key(k, other, Self::KEYS, $context),
+                        other => {
+                            d.unknown_key(k, other, Self::KEYS, $context);
+                            unknown.push(other);
+                        }
                     }
                 }
                 $(
@@ -409,7 +419,9 @@ macro_rules! spec_struct {
                         Some(decoded) => decoded,
                         None => {
                             let absent = <$ty as $crate::decode::Decode>::missing();
-                            if absent.is_none() {
+                            // `imgae:` is one mistake: the unknown key's "did you mean `image`"
+                            // says it, and "missing `image`" would only follow from it.
+                            if absent.is_none() && !$crate::decode::misspells(&unknown, stringify!($field), Self::KEYS) {
                                 d.missing_key(node, stringify!($field), $context);
                             }
                             absent

@@ -69,6 +69,18 @@ spec_struct! {
         /// Restart policy for services that set none (`no`, `always`, `on-failure`,
         /// `unless-stopped`).
         pub restart: Option<Sp<RestartPolicy>>,
+        /// What a service that declares no listening port (no `expose`, no published port,
+        /// no relay) listens on: `all` ports (default) or none (`declared`: only declared
+        /// listeners count).
+        pub listen: Option<Sp<Listen>>,
+    }
+}
+
+spec_enum! {
+    /// How the reachability model treats services that declare no listening port.
+    pub enum Listen {
+        All = "all",
+        Declared = "declared",
     }
 }
 
@@ -178,6 +190,11 @@ spec_struct! {
         /// Published ports. Nothing is published unless listed here.
         #[serde(default)]
         pub ports: Vec<Sp<Port>>,
+        /// Ports the service listens on without publishing them, as Compose's `expose`:
+        /// `8080`, `"8000-8010"`, `"5353/udp"`. With published ports' targets and relays'
+        /// `listen`, the complete list of what it listens on: reachability is judged on it.
+        #[serde(default)]
+        pub expose: Vec<Sp<Text>>,
         /// Number of containers (default 1).
         pub replicas: Option<Sp<u32>>,
         /// Deployment settings (placement, resources, restart, update, endpoint mode).

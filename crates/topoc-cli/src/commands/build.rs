@@ -28,7 +28,7 @@ pub(crate) fn exec(
         Ok(hidden) => hidden,
         Err(exit) => return exit,
     };
-    reporter.findings(&outcome.diagnostics, &outcome.files, args.format, out.is_some());
+    reporter.configured_findings(&outcome.diagnostics, &outcome.suppressed, &outcome.files, args.format, out.is_some());
     hidden.report(reporter);
     // Errors always stop the artifact (whatever --fail-on says); --fail-on warning stops it on
     // warnings too.

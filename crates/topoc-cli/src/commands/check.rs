@@ -23,7 +23,7 @@ pub(crate) fn exec(args: &CheckArgs, reporter: &Reporter) -> Exit {
         Ok(hidden) => hidden,
         Err(exit) => return exit,
     };
-    reporter.findings(&outcome.diagnostics, &outcome.files, args.spec.format, true);
+    reporter.configured_findings(&outcome.diagnostics, &outcome.suppressed, &outcome.files, args.spec.format, true);
     hidden.report(reporter);
     if args.policy.fail_on.fails(&outcome.diagnostics) { Exit::Findings } else { Exit::Ok }
 }

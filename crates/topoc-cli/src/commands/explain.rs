@@ -1,7 +1,7 @@
 //! `topoc explain SPEC FROM TO`: every path from one endpoint to another, with the spec lines
 //! that grant it and the policy's verdict — or why there is no path.
 
-use crate::args::{ModelTargetArgs, SpecArgs};
+use crate::args::{ModelTargetArgs, PolicyArgs, SpecArgs};
 use crate::exit::Exit;
 use crate::pipeline;
 use crate::report::Reporter;
@@ -12,8 +12,15 @@ use topoc_model::{NetworkMode, Topology, Verdict};
 use topoc_reach::policy::{Decider, Judge};
 use topoc_reach::{Analysis, Endpoint, PortSet, describe};
 
-pub(crate) fn exec(args: &SpecArgs, target: &ModelTargetArgs, from: &str, to: &str, reporter: &Reporter) -> Exit {
-    let modeled = match pipeline::compile_model(args, reporter, target.swarm()) {
+pub(crate) fn exec(
+    args: &SpecArgs,
+    policy: &PolicyArgs,
+    target: &ModelTargetArgs,
+    from: &str,
+    to: &str,
+    reporter: &Reporter,
+) -> Exit {
+    let modeled = match pipeline::compile_model(args, policy, reporter, target.target) {
         Ok(m) => m,
         Err(exit) => return exit,
     };
@@ -33,7 +40,7 @@ pub(crate) fn exec(args: &SpecArgs, target: &ModelTargetArgs, from: &str, to: &s
             }
         }
     }
-    let text = explain(topo, analysis, &modeled.files, from, to, endpoints[0], endpoints[1]);
+    let text = explain(topo, analysis, &modeled, from, to, endpoints[0], endpoints[1]);
     match std::io::stdout().write_all(text.as_bytes()) {
         Ok(()) => Exit::Ok,
         Err(_) => Exit::Failure,
@@ -44,7 +51,16 @@ fn location(files: &Files, span: topoc_diag::Span) -> String {
     files.location(span).map(|(p, lc)| format!("{p}:{}:{}", lc.line, lc.column)).unwrap_or_default()
 }
 
-fn explain(topo: &Topology, a: &Analysis, files: &Files, from: &str, to: &str, src: Endpoint, dst: Endpoint) -> String {
+fn explain(
+    topo: &Topology,
+    a: &Analysis,
+    modeled: &pipeline::Modeled,
+    from: &str,
+    to: &str,
+    src: Endpoint,
+    dst: Endpoint,
+) -> String {
+    let files = &modeled.files;
     let mut out = String::new();
     let _ = writeln!(out, "{from} → {to}");
     // A service "reaching itself" is only a pair when it has several replicas.
@@ -56,17 +72,36 @@ fn explain(topo: &Topology, a: &Analysis, files: &Files, from: &str, to: &str, s
         );
         return out;
     }
-    let hops = a.reach.hops(src, dst);
+    let raw = a.reach.hops(src, dst);
+    // Judged on what the destination listens on, as check and matrix judge it.
+    let hops = a.listeners.hops(dst, raw);
+    let on_wire = raw.iter().fold(PortSet::none(), |acc, h| acc.union(&h.ports));
     let ports = hops.iter().fold(PortSet::none(), |acc, h| acc.union(&h.ports));
-    if hops.is_empty() {
+    let listens = a.listeners.of(dst);
+    let declared_by = if a.listeners.is_declared(dst) {
+        "declared: expose, published ports, relays"
+    } else {
+        "`defaults.listen: declared`, and it declares nothing"
+    };
+    if raw.is_empty() {
         let _ = writeln!(out, "  not reachable");
         for reason in why_not(topo, a, src, dst) {
             let _ = writeln!(out, "  - {reason}");
         }
     } else {
-        let _ =
-            writeln!(out, "  reachable on {ports}, by {} path{}:", hops.len(), if hops.len() == 1 { "" } else { "s" });
-        for (i, h) in hops.iter().enumerate() {
+        if hops.is_empty() {
+            let _ = writeln!(
+                out,
+                "  a path exists on {on_wire}, but nothing listens there: {to} listens on {listens} ({declared_by})"
+            );
+        } else if ports != on_wire {
+            let _ = writeln!(out, "  {to} listens on {listens} ({declared_by}); the network carries {on_wire}");
+        }
+        let shown = if hops.is_empty() { raw } else { &hops[..] };
+        let what =
+            if hops.is_empty() { "paths without a listener".to_owned() } else { format!("reachable on {ports}") };
+        let _ = writeln!(out, "  {what}, by {} path{}:", shown.len(), if shown.len() == 1 { "" } else { "s" });
+        for (i, h) in shown.iter().enumerate() {
             let _ = writeln!(
                 out,
                 "  {}. {}   [{}]",
@@ -85,6 +120,7 @@ fn explain(topo: &Topology, a: &Analysis, files: &Files, from: &str, to: &str, s
     }
     let judge = Judge::new(topo, &a.classes);
     let verdict = judge.judge(src, dst, &if hops.is_empty() { PortSet::All } else { ports.clone() });
+    let causes = topoc_reach::policy::edge_causes(&judge, src, dst, &hops);
     let rule_text = |d: Decider| match d {
         Decider::Rule(i) => {
             let r = &topo.policy.rules[i];
@@ -96,8 +132,16 @@ fn explain(topo: &Topology, a: &Analysis, files: &Files, from: &str, to: &str, s
         let _ = writeln!(out, "  policy: allows {}", verdict.allowed);
     }
     for (d, denied) in &verdict.denied {
-        let state = if hops.is_empty() { "denies (and nothing reaches)" } else { "denies — VIOLATION: reachable" };
-        let _ = writeln!(out, "  policy: {} {state} on {denied}", rule_text(*d));
+        let mine: Vec<_> = causes.iter().filter(|(decider, _)| decider == d).collect();
+        let accepted = !mine.is_empty() && mine.iter().all(|c| modeled.hidden_causes.contains(c));
+        let line = if hops.is_empty() {
+            format!("denies (and nothing reaches) on {denied}")
+        } else if accepted {
+            format!("denies {denied} — reachable, accepted by the project's configuration (suppressed)")
+        } else {
+            format!("denies — VIOLATION: reachable on {denied}")
+        };
+        let _ = writeln!(out, "  policy: {} {line}", rule_text(*d));
     }
     let wanted: Vec<String> = topo
         .policy
@@ -108,7 +152,8 @@ fn explain(topo: &Topology, a: &Analysis, files: &Files, from: &str, to: &str, s
         .map(|(i, _)| rule_text(Decider::Rule(i)))
         .collect();
     if hops.is_empty() && !wanted.is_empty() {
-        let _ = writeln!(out, "  policy: {} asks for this path, but none exists", wanted.join(", "));
+        let missing = if raw.is_empty() { "none exists" } else { "nothing listens on it" };
+        let _ = writeln!(out, "  policy: {} asks for this path, but {missing}", wanted.join(", "));
     }
     out
 }

@@ -1,13 +1,13 @@
 //! `topoc graph SPEC`: a picture of the topology as DOT or Mermaid.
 
-use crate::args::{GraphFormat, SpecArgs};
+use crate::args::{GraphFormat, PolicyArgs, SpecArgs, Target};
 use crate::exit::Exit;
 use crate::pipeline;
 use crate::report::Reporter;
 use std::io::Write;
 
-pub(crate) fn exec(args: &SpecArgs, output: GraphFormat, reporter: &Reporter) -> Exit {
-    let modeled = match pipeline::compile_model(args, reporter, false) {
+pub(crate) fn exec(args: &SpecArgs, policy: &PolicyArgs, output: GraphFormat, reporter: &Reporter) -> Exit {
+    let modeled = match pipeline::compile_model(args, policy, reporter, Target::Compose) {
         Ok(m) => m,
         Err(exit) => return exit,
     };

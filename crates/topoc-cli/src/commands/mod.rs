@@ -15,15 +15,19 @@ use crate::exit::Exit;
 use crate::report::Reporter;
 
 pub(crate) fn run(cli: Cli) -> Exit {
-    let reporter = Reporter::new(cli.color);
+    let reporter = Reporter::new(cli.color, cli.verbose);
     match cli.command {
         Command::Check(args) => check::exec(&args, &reporter),
         Command::Build { spec, target, policy, out, templates, force } => {
             build::exec(&spec, target, &policy, out.as_deref(), templates.as_deref(), force, &reporter)
         }
-        Command::Matrix { spec, target, level, output } => matrix::exec(&spec, &target, level, output, &reporter),
-        Command::Explain { spec, target, from, to } => explain::exec(&spec, &target, &from, &to, &reporter),
-        Command::Graph { spec, output } => graph::exec(&spec, output, &reporter),
+        Command::Matrix { spec, policy, target, level, output } => {
+            matrix::exec(&spec, &policy, &target, level, output, &reporter)
+        }
+        Command::Explain { spec, policy, target, from, to } => {
+            explain::exec(&spec, &policy, &target, &from, &to, &reporter)
+        }
+        Command::Graph { spec, policy, output } => graph::exec(&spec, &policy, output, &reporter),
         Command::Verify(args) => verify::exec(&args, &reporter),
         Command::Schema => schema::exec(),
         Command::Rule(args) => rule::exec(&args, &reporter),

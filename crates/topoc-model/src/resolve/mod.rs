@@ -2,6 +2,7 @@
 
 mod addresses;
 mod checks;
+mod expose;
 mod networks;
 mod policy;
 mod reinterpreted;
@@ -101,6 +102,10 @@ pub(crate) struct Cx {
     /// Pools declared but refused (bad range, overlap): references to them are not "unknown".
     pub(crate) refused_pools: std::collections::HashSet<String>,
     pub(crate) template_ids: HashMap<String, TemplateId>,
+    /// Networks that asked for a subnet (written, or from a pool) and did not get one because
+    /// of an error already reported (an invalid CIDR, a refused or exhausted pool): an address
+    /// on them is not reported again as "needs a subnet".
+    pub(crate) unplaced_networks: std::collections::HashSet<String>,
 }
 
 impl Cx {

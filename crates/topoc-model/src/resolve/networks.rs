@@ -28,6 +28,7 @@ pub(crate) fn defaults(spec: &TopologySpec, cx: &mut Cx) -> Defaults {
         egress: d.egress.as_ref().is_some_and(|e| e.value),
         host_ip,
         restart: d.restart.as_ref().map(|r| r.value),
+        listen: d.listen.as_ref().map(|l| l.value),
     }
 }
 
@@ -162,6 +163,9 @@ fn network(topo: &Topology, name: Sp<String>, spec: &NetworkSpec, origin: Origin
         .subnet
         .as_ref()
         .and_then(|s| cidr(s, "subnet", cx).map(|net| Subnet { net, span: s.span, source: SubnetSource::Explicit }));
+    if spec.subnet.is_some() && subnet.is_none() {
+        cx.unplaced_networks.insert(name.value.clone());
+    }
     let subnet6 = spec.subnet6.as_ref().and_then(|s| {
         let net = cidr(s, "subnet6", cx)?;
         if !net.network().is_ipv6() {
@@ -263,7 +267,9 @@ pub(crate) fn allocate_pools(topo: &mut Topology, expanded: &Expanded, lock: &Lo
         }
         match cx.pool_ids.get(&pool_name.value) {
             Some(&pool) => requests.push((id, pool, pool_name.span)),
-            None if cx.refused_pools.contains(&pool_name.value) => {}
+            None if cx.refused_pools.contains(&pool_name.value) => {
+                cx.unplaced_networks.insert(decl.name.value.clone());
+            }
             None => {
                 let known = topo.pools.iter().map(|p| p.name.clone());
                 cx.unknown("pool", pool_name, known);
@@ -316,6 +322,7 @@ pub(crate) fn allocate_pools(topo: &mut Topology, expanded: &Expanded, lock: &Lo
         match ipam::allocate(pool.range, pool.prefix, &all_taken, &mut cursors[pool_id.index()]) {
             Some(net) => placed[i] = Some((net, false)),
             None => {
+                cx.unplaced_networks.insert(topo.networks[id.index()].name.clone());
                 let held = requests.iter().filter(|r| r.1 == *pool_id).count();
                 cx.push(
                     Diagnostic::new(
@@ -394,7 +401,7 @@ pub(crate) fn finish(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx) {
                     None
                 }
                 None => {
-                    cx.push(no_subnet(r.span, "ip_range", &decl.name.value));
+                    report_no_subnet(cx, r.span, "ip_range", &decl.name.value);
                     None
                 }
             }
@@ -418,6 +425,14 @@ fn gateway_address(
     };
     let addr = super::addresses::address(&text.value.0, text.span, Some(subnet), cx)?;
     super::addresses::check_in_subnet(addr, subnet, text.span, what, cx).then_some(addr)
+}
+
+/// "`ip` needs a subnet on network N", unless N's subnet is missing because of an error
+/// already reported (that error is the cause; this would only follow from it).
+pub(crate) fn report_no_subnet(cx: &mut Cx, span: Span, what: &str, network: &str) {
+    if !cx.unplaced_networks.contains(network) {
+        cx.push(no_subnet(span, what, network));
+    }
 }
 
 pub(crate) fn no_subnet(span: Span, what: &str, network: &str) -> Diagnostic {

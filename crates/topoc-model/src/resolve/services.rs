@@ -2,7 +2,7 @@
 
 use super::Cx;
 use super::addresses::{address, check_in_subnet};
-use super::networks::no_subnet;
+use super::networks::report_no_subnet;
 use super::templates::{Decl, Expanded};
 use crate::ipam;
 use crate::ir::*;
@@ -310,6 +310,7 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
         secrets,
         mounts,
         ports,
+        expose: super::expose::resolve(&s.expose, cx),
         replicas,
         deploy,
         healthcheck: s.healthcheck.as_ref().map(|h| Healthcheck {
@@ -429,7 +430,7 @@ fn attachments(topo: &Topology, spec: &Attachments, replicas: u32, cx: &mut Cx) 
                 .map(|s| s.net)
                 .filter(|s| s.network().is_ipv6()))
             else {
-                cx.push(no_subnet(ip.span, "ip6", &name.value));
+                report_no_subnet(cx, ip.span, "ip6", &name.value);
                 return None;
             };
             let addr = address(&ip.value.0, ip.span, Some(subnet6), cx)?;
@@ -480,7 +481,7 @@ fn static_addresses(
         }
         (Some(ip), None) => {
             let Some(subnet) = subnet else {
-                cx.push(no_subnet(ip.span, "ip", &name.value));
+                report_no_subnet(cx, ip.span, "ip", &name.value);
                 return (Vec::new(), ip.span);
             };
             let Some(addr) = address(&ip.value.0, ip.span, Some(subnet), cx) else {
@@ -501,7 +502,7 @@ fn static_addresses(
         }
         (None, Some(range)) => {
             let Some(subnet) = subnet else {
-                cx.push(no_subnet(range.span, "range", &name.value));
+                report_no_subnet(cx, range.span, "range", &name.value);
                 return (Vec::new(), range.span);
             };
             let r = match ipam::parse_range(&range.value, Some(subnet)) {

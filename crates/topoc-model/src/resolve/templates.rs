@@ -53,29 +53,34 @@ pub(crate) fn expand(spec: &TopologySpec, cx: &mut Cx) -> Expanded {
         cx.check_key("template", name, name.span);
         cx.template_ids.insert(name.value.clone(), id);
         let instances = instances(name, template, cx);
-        check_placeholders(template, cx);
+        // An unknown placeholder is reported once, then read as `{id}` for the rest of
+        // resolution: left as written, every name holding it would also be invalid, and the
+        // same in every instance (two more errors that only follow from the first).
+        let unknown = check_placeholders(template, cx);
         for (i, instance) in instances.iter().enumerate() {
             let index_text = (i + 1).to_string();
-            let vars = [("id", instance.as_str()), ("index", index_text.as_str())];
+            let mut vars = vec![("id", instance.as_str()), ("index", index_text.as_str())];
+            vars.extend(unknown.iter().map(|w| (w.as_str(), instance.as_str())));
+            let vars = &vars[..];
             let origin = Origin::Template { template: id, instance: i as u32 };
-            let stamp_name = |k: &Sp<String>| Sp::new(substitute_text(k, &vars), k.span);
+            let stamp_name = |k: &Sp<String>| Sp::new(substitute_text(k, vars), k.span);
             for (k, raw) in template.networks.iter() {
-                if let Some(spec) = stamp::<NetworkSpec>(&raw.node, &vars, cx) {
+                if let Some(spec) = stamp::<NetworkSpec>(&raw.node, vars, cx) {
                     out.networks.push(Decl { name: stamp_name(k), spec: Box::new(spec), origin: origin.clone() });
                 }
             }
             for (k, raw) in template.services.iter() {
-                if let Some(spec) = stamp::<ServiceSpec>(&raw.node, &vars, cx) {
+                if let Some(spec) = stamp::<ServiceSpec>(&raw.node, vars, cx) {
                     out.services.push(Decl { name: stamp_name(k), spec: Box::new(spec), origin: origin.clone() });
                 }
             }
             for (k, raw) in template.volumes.iter() {
-                if let Some(spec) = stamp::<VolumeSpec>(&raw.node, &vars, cx) {
+                if let Some(spec) = stamp::<VolumeSpec>(&raw.node, vars, cx) {
                     out.volumes.push(Decl { name: stamp_name(k), spec: Box::new(spec), origin: origin.clone() });
                 }
             }
             for (k, raw) in template.attach.iter() {
-                if let Some(attachments) = stamp::<Attachments>(&raw.node, &vars, cx) {
+                if let Some(attachments) = stamp::<Attachments>(&raw.node, vars, cx) {
                     out.attach.push(AttachDecl { service: stamp_name(k), attachments });
                 }
             }
@@ -146,7 +151,8 @@ fn instances(name: &Sp<String>, template: &topoc_spec::TemplateSpec, cx: &mut Cx
     ids
 }
 
-fn check_placeholders(template: &topoc_spec::TemplateSpec, cx: &mut Cx) {
+/// Report placeholders other than `{id}` and `{index}`; return their words.
+fn check_placeholders(template: &topoc_spec::TemplateSpec, cx: &mut Cx) -> Vec<String> {
     let mut found = Vec::new();
     let keys = template.networks.iter().map(|(k, _)| k).chain(template.services.iter().map(|(k, _)| k));
     for key in keys.chain(template.volumes.iter().map(|(k, _)| k)) {
@@ -167,8 +173,12 @@ fn check_placeholders(template: &topoc_spec::TemplateSpec, cx: &mut Cx) {
     for (_, raw) in template.attach.iter() {
         placeholders(&raw.node, &mut found);
     }
+    let mut unknown: Vec<String> = Vec::new();
     for (word, span) in found {
         if !PLACEHOLDERS.contains(&word.as_str()) {
+            if !unknown.contains(&word) {
+                unknown.push(word.clone());
+            }
             let mut d = Diagnostic::new(Code::UnknownPlaceholder, format!("unknown placeholder `{{{word}}}`"))
                 .primary(span, "templates substitute only `{id}` and `{index}`");
             d = match topoc_diag::did_you_mean(&word, PLACEHOLDERS) {
@@ -178,4 +188,5 @@ fn check_placeholders(template: &topoc_spec::TemplateSpec, cx: &mut Cx) {
             cx.push(d);
         }
     }
+    unknown
 }

@@ -75,7 +75,7 @@ pub fn group(code: Code) -> Option<Group> {
 }
 
 /// Run every lint rule, pushing findings at their default severity. Findings of one rule at
-/// the same spec lines (the services one template stamps) are merged into one. Findings of
+/// the same spec lines (the services one template stamps) are grouped by `analyze`. Findings of
 /// rules the spec's `lints` section leaves off are dropped group by group, so a large topology
 /// does not hold a disabled finding per service ([`configure`] applies the levels).
 pub(crate) fn check(topo: &Topology, engine: &crate::EngineProfile, out: &mut Diagnostics) {
@@ -95,35 +95,10 @@ pub(crate) fn check(topo: &Topology, engine: &crate::EngineProfile, out: &mut Di
     run(&|d| secrets::check(topo, d));
     run(&|d| resources::check(topo, &runs, d));
     run(&|d| network::check(topo, engine, d));
-    // Keyed by code and label spans: a scan of the merged findings per finding would be
-    // quadratic in a topology written out in full (a finding per service).
-    let mut index: foldhash::HashMap<(Code, Vec<topoc_diag::Span>), usize> = foldhash::HashMap::default();
-    let mut merged: Vec<(Diagnostic, Vec<String>)> = Vec::new();
-    for d in found {
-        let key = (d.code, d.labels.iter().map(|l| l.span).collect::<Vec<_>>());
-        match index.get(&key) {
-            Some(&i) => merged[i].1.push(d.message),
-            None => {
-                index.insert(key, merged.len());
-                merged.push((d, Vec::new()));
-            }
-        }
-    }
-    for (d, also) in merged {
-        out.push(match also.len() {
-            0 => d,
-            n if n <= MERGED_SHOWN => d.note(format!("the same lines also give: {}", also.join("; "))),
-            n => d.note(format!(
-                "the same lines also give: {}; and {} more",
-                also[..MERGED_SHOWN].join("; "),
-                n - MERGED_SHOWN
-            )),
-        });
-    }
+    // Findings of the services one template stamps share their spec lines: `analyze` groups
+    // them into one finding per cause (`Diagnostics::group_causes`).
+    out.extend(found.into_iter().collect());
 }
-
-/// How many merged findings a note names before it counts the rest.
-const MERGED_SHOWN: usize = 5;
 
 /// Apply the spec's `lints` levels to `findings` (dropping what is off), and report `lints`
 /// entries that name no rule or group.
