@@ -165,3 +165,241 @@ fn diff(path: &str, a: &Json, b: &Json, out: &mut Vec<String>) {
 fn show(v: Option<&Json>) -> String {
     v.map_or_else(|| "(absent)".to_owned(), Json::to_string)
 }
+
+/// The keys of the Compose Specification's JSON Schema (compose-spec/compose-spec
+/// `schema/compose-spec.json`, commit 170098b), per object, as topoc's table must list them.
+const SCHEMA_KEYS: &[(&str, &[&str])] = &[
+    (TOP, &["configs", "include", "models", "name", "networks", "secrets", "services", "version", "volumes"]),
+    (
+        SERVICE,
+        &[
+            "annotations",
+            "attach",
+            "blkio_config",
+            "build",
+            "cap_add",
+            "cap_drop",
+            "cgroup",
+            "cgroup_parent",
+            "command",
+            "configs",
+            "container_name",
+            "cpu_count",
+            "cpu_percent",
+            "cpu_period",
+            "cpu_quota",
+            "cpu_rt_period",
+            "cpu_rt_runtime",
+            "cpu_shares",
+            "cpus",
+            "cpuset",
+            "credential_spec",
+            "depends_on",
+            "deploy",
+            "develop",
+            "device_cgroup_rules",
+            "devices",
+            "dns",
+            "dns_opt",
+            "dns_search",
+            "domainname",
+            "entrypoint",
+            "env_file",
+            "environment",
+            "expose",
+            "extends",
+            "external_links",
+            "extra_hosts",
+            "gpus",
+            "group_add",
+            "healthcheck",
+            "hostname",
+            "image",
+            "init",
+            "ipc",
+            "isolation",
+            "label_file",
+            "labels",
+            "links",
+            "logging",
+            "mac_address",
+            "mem_limit",
+            "mem_reservation",
+            "mem_swappiness",
+            "memswap_limit",
+            "models",
+            "network_mode",
+            "networks",
+            "oom_kill_disable",
+            "oom_score_adj",
+            "pid",
+            "pids_limit",
+            "platform",
+            "ports",
+            "post_start",
+            "pre_stop",
+            "privileged",
+            "profiles",
+            "provider",
+            "pull_policy",
+            "pull_refresh_after",
+            "read_only",
+            "restart",
+            "runtime",
+            "scale",
+            "secrets",
+            "security_opt",
+            "shm_size",
+            "stdin_open",
+            "stop_grace_period",
+            "stop_signal",
+            "storage_opt",
+            "sysctls",
+            "tmpfs",
+            "tty",
+            "ulimits",
+            "use_api_socket",
+            "user",
+            "userns_mode",
+            "uts",
+            "volumes",
+            "volumes_from",
+            "working_dir",
+        ],
+    ),
+    (
+        NETWORK,
+        &[
+            "attachable",
+            "driver",
+            "driver_opts",
+            "enable_ipv4",
+            "enable_ipv6",
+            "external",
+            "internal",
+            "ipam",
+            "labels",
+            "name",
+        ],
+    ),
+    (VOLUME, &["driver", "driver_opts", "external", "labels", "name"]),
+    (SECRET, &["driver", "driver_opts", "environment", "external", "file", "labels", "name", "template_driver"]),
+    (CONFIG, &["content", "environment", "external", "file", "labels", "name", "template_driver"]),
+];
+
+use topoc_spec::compose_keys::{CONFIG, KEYS, NETWORK, SECRET, SERVICE, Status, TOP, VOLUME};
+
+/// The keys a spec object accepts.
+fn spec_keys(object: &str) -> &'static [&'static str] {
+    match object {
+        TOP => topoc_spec::TopologySpec::KEYS,
+        SERVICE => topoc_spec::ServiceSpec::KEYS,
+        NETWORK => topoc_spec::NetworkSpec::KEYS,
+        VOLUME => topoc_spec::VolumeSpec::KEYS,
+        SECRET => topoc_spec::SecretSpec::KEYS,
+        CONFIG => topoc_spec::ConfigSpec::KEYS,
+        other => panic!("unknown object {other}"),
+    }
+}
+
+#[test]
+fn the_key_table_covers_the_compose_schema_and_matches_the_spec() {
+    let mut problems = Vec::new();
+    for (object, keys) in SCHEMA_KEYS {
+        for key in *keys {
+            if !KEYS.iter().any(|(o, k, _)| o == object && k == key) {
+                problems.push(format!("{object}: `{key}` is in the Compose schema but not in compose_keys::KEYS"));
+            }
+        }
+    }
+    for (object, key, status) in KEYS {
+        let in_schema = SCHEMA_KEYS.iter().any(|(o, keys)| o == object && keys.contains(key));
+        if !in_schema {
+            problems.push(format!("{object}: `{key}` is in KEYS but not in the Compose schema"));
+        }
+        let accepted = spec_keys(object).contains(key);
+        match status {
+            Status::Refused(_) if accepted => {
+                problems.push(format!("{object}: `{key}` is refused but the spec takes it"))
+            }
+            Status::Modelled | Status::Carried if !accepted => {
+                problems.push(format!("{object}: `{key}` is {status:?} but the spec does not take it"))
+            }
+            _ => {}
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn docs_compose_keys_is_the_table() {
+    let doc = std::fs::read_to_string(support::repo_root().join("docs/compose-keys.md")).expect("docs/compose-keys.md");
+    let section = |object: &str| match object {
+        TOP => "## Top level",
+        SERVICE => "## Services",
+        NETWORK => "## Networks",
+        VOLUME => "## Volumes",
+        SECRET => "## Secrets",
+        _ => "## Configs",
+    };
+    let mut problems = Vec::new();
+    let mut rows = 0;
+    for (object, key, status) in KEYS {
+        let start = doc.find(section(object)).expect("a section per object");
+        let end = doc[start + 3..].find("\n## ").map_or(doc.len(), |e| start + 3 + e);
+        let body = &doc[start..end];
+        let word = match status {
+            Status::Modelled => "modelled",
+            Status::Carried => "carried",
+            Status::Refused(_) => "refused",
+        };
+        match body.lines().find(|l| l.starts_with(&format!("| `{key}` |"))) {
+            Some(line) => {
+                rows += 1;
+                if !line.starts_with(&format!("| `{key}` | {word} |")) {
+                    problems.push(format!("{}: `{key}` is {word} in KEYS: {line}", section(object)));
+                }
+                if let Status::Refused(reason) = status
+                    && !line.contains(reason)
+                {
+                    problems.push(format!("{}: `{key}` does not give the reason `{reason}`", section(object)));
+                }
+            }
+            None => problems.push(format!("{}: no row for `{key}`", section(object))),
+        }
+    }
+    let table_rows = doc.lines().filter(|l| l.starts_with("| `")).count();
+    if table_rows != rows {
+        problems.push(format!("docs/compose-keys.md has {table_rows} key rows, KEYS has {rows}"));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_carried_key_has_a_pair() {
+    let mut specs = String::new();
+    for name in pair_names() {
+        if !pairs_dir().join(format!("{name}.refused.txt")).exists() {
+            specs.push_str(&std::fs::read_to_string(pairs_dir().join(format!("{name}.spec.yaml"))).expect("spec"));
+        }
+    }
+    let missing: Vec<String> = KEYS
+        .iter()
+        .filter(|(_, _, s)| *s == Status::Carried)
+        .filter(|(_, k, _)| !specs.contains(&format!(" {k}:")))
+        .map(|(o, k, _)| format!("{o}: {k}"))
+        .collect();
+    assert!(missing.is_empty(), "carried keys no pair in tests/compose-keys uses: {missing:?}");
+}
+
+#[test]
+fn a_port_topoc_reports_as_unpublished_is_no_duplicate() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let spec = pairs_dir().join("unpublished-duplicate.spec.yaml");
+    let out = support::run(&["check", "--format", "json"], &spec, tmp.path());
+    let report: Json = serde_json::from_slice(&out.stdout).expect("json report");
+    let codes: Vec<&str> =
+        report["diagnostics"].as_array().expect("list").iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(codes.contains(&"topoc::ineffective"), "{codes:?}");
+    assert!(!codes.contains(&"topoc::duplicate-published-port"), "{codes:?}");
+}

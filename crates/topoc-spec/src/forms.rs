@@ -1,7 +1,7 @@
 //! Values the spec accepts in more than one form (a short string or a long mapping, a list or a
 //! mapping). Each decodes into one type, so later stages see a single shape.
 
-use crate::carried::{Carried, Size, Str, interpolation, is_interpolation};
+use crate::carried::{Size, Str, interpolation, is_interpolation};
 use crate::decode::{Decode, Decoder, Map, Sp, Text, spec_enum, spec_struct};
 use crate::node::{Node, NodeKind};
 use crate::types::{AttachmentSpec, RuleSpec, Verdict};
@@ -715,8 +715,47 @@ spec_struct! {
         pub uid: Option<Sp<Text>>,
         /// Owner's group id.
         pub gid: Option<Sp<Text>>,
-        /// File mode, e.g. `0440` (octal as Compose reads YAML).
-        pub mode: Option<Carried<u32>>,
+        /// File mode, e.g. `0440`: octal when written with a leading `0` or `0o`, as Compose
+        /// reads YAML.
+        pub mode: Option<Sp<FileMode>>,
+    }
+}
+
+/// A file mode. Compose's YAML reader takes `0440` as octal (YAML 1.1), so topoc does too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileMode(pub u32);
+
+impl Decode for FileMode {
+    fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
+        let Some(text) = node.as_scalar() else {
+            d.type_error(node, "a file mode such as 0440");
+            return None;
+        };
+        let parsed = match text.strip_prefix("0o") {
+            Some(octal) => u32::from_str_radix(octal, 8).ok(),
+            None if text.len() > 1 && text.starts_with('0') => u32::from_str_radix(&text[1..], 8).ok(),
+            None => text.parse::<u32>().ok(),
+        };
+        match parsed.filter(|m| *m <= 0o7777) {
+            Some(m) => Some(FileMode(m)),
+            None => {
+                d.invalid_value(
+                    node.span,
+                    format!("`{text}` is not a file mode"),
+                    Some("write an octal mode with a leading 0, e.g. `0440`".into()),
+                );
+                None
+            }
+        }
+    }
+}
+
+impl JsonSchema for FileMode {
+    fn schema_name() -> Cow<'static, str> {
+        "FileMode".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": ["integer", "string"], "description": "a file mode; `0440` is octal" })
     }
 }
 

@@ -272,10 +272,10 @@ spec_struct! {
         pub cpu_period: Option<Carried<u64>>,
         /// CFS scheduler quota, in microseconds.
         pub cpu_quota: Option<Carried<u64>>,
-        /// Real-time scheduler period, a duration or microseconds.
-        pub cpu_rt_period: Option<Carried<DurationOrNumber>>,
-        /// Real-time scheduler runtime, a duration or microseconds.
-        pub cpu_rt_runtime: Option<Carried<DurationOrNumber>>,
+        /// Real-time scheduler period, in microseconds (Compose 2.40 takes a number only).
+        pub cpu_rt_period: Option<Carried<u64>>,
+        /// Real-time scheduler runtime, in microseconds.
+        pub cpu_rt_runtime: Option<Carried<u64>>,
         /// Relative CPU weight.
         pub cpu_shares: Option<Carried<u64>>,
         /// CPUs the container may use, e.g. `1.5`.
@@ -475,14 +475,6 @@ crate::carried::checked_text!(
     "a size such as 1g, or -1",
     { "type": ["string", "integer"] },
     |t| if t == "-1" { None } else { crate::carried::size_problem(t) }
-);
-
-crate::carried::checked_text!(
-    /// A duration, or a whole number of microseconds.
-    DurationOrNumber,
-    "a duration such as 950ms, or microseconds",
-    { "type": ["string", "integer"] },
-    |t| if t.parse::<u64>().is_ok() { None } else { crate::carried::duration_problem(t) }
 );
 
 spec_struct! {

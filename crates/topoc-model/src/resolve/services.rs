@@ -483,7 +483,7 @@ fn file_mounts<'r, I: Copy>(
             target: r.target.as_ref().map(|t| t.value.clone()),
             uid: r.uid.as_ref().map(|t| t.value.0.clone()),
             gid: r.gid.as_ref().map(|t| t.value.0.clone()),
-            mode: r.mode.as_ref().map(|m| m.json.clone()),
+            mode: r.mode.as_ref().map(|m| Json::from(m.value.0)),
         });
     }
     (out, unknown)
