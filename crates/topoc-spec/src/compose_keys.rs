@@ -216,13 +216,37 @@ pub const KEYS: &[(&str, &str, Status)] = &[
     (CONFIG, "template_driver", Carried),
 ];
 
+/// Compose keys inside nested objects that topoc spells differently or does not carry yet:
+/// `(object as the decoder names it, Compose key, what to write instead)`.
+pub const NESTED: &[(&str, &str, &str)] = &[
+    ("a network attachment", "ipv4_address", "write `ip: ADDRESS` (or a host offset such as `.20`)"),
+    ("a network attachment", "ipv6_address", "write `ip6: ADDRESS`"),
+    ("a network attachment", "mac_address", "write `mac: ADDRESS`"),
+    ("a network attachment", "priority", "`priority` is not carried yet; `gw_priority` is"),
+    ("a network attachment", "link_local_ips", "`link_local_ips` is not carried yet"),
+    ("a network attachment", "driver_opts", "per-attachment `driver_opts` are not carried yet"),
+    ("a network attachment", "interface_name", "`interface_name` is not carried yet"),
+    ("deploy", "replicas", "`replicas` is a key of the service itself: topoc plans addresses per replica"),
+    (
+        "deploy",
+        "resources",
+        "write `limits` and `reservations` directly under `deploy`; `resources.devices` and generic resources are not carried yet",
+    ),
+    ("deploy", "restart_policy", "write `restart_condition`; `delay`, `max_attempts` and `window` are not carried yet"),
+    (
+        "deploy",
+        "update_config",
+        "write `update_parallelism` and `update_delay`; the other update settings are not carried yet",
+    ),
+    ("deploy", "rollback_config", "`rollback_config` is not carried yet"),
+];
+
 /// Why topoc refuses a Compose key in `context`, if it is one it refuses.
 pub fn refusal(context: &str, key: &str) -> Option<&'static str> {
-    KEYS.iter().find_map(|(c, k, s)| match s {
-        Refused(reason) if *c == context && *k == key => Some(*reason),
-        _ => None,
-    })
+    KEYS.iter()
+        .find_map(|(c, k, s)| match s {
+            Refused(reason) if *c == context && *k == key => Some(*reason),
+            _ => None,
+        })
+        .or_else(|| NESTED.iter().find(|(c, k, _)| *c == context && *k == key).map(|(_, _, r)| *r))
 }
-
-/// Compose keys the spec takes under another name: `(object, Compose key, topoc key)`.
-pub const RENAMED: &[(&str, &str, &str)] = &[];

@@ -16,6 +16,14 @@ pub struct Decoder {
 
 impl Decoder {
     pub fn type_error(&mut self, node: &Node, expected: &str) {
+        if crate::carried::is_interpolation(node) {
+            self.diags.push(
+                Diagnostic::new(Code::InvalidType, format!("an interpolation cannot stand here: expected {expected}"))
+                    .primary(node.span, "Compose would fill this in only when deploying")
+                    .help("topoc needs this value to analyse the topology; write it out. `{ interpolate: ... }` is accepted in `image`, environment values and carried keys"),
+            );
+            return;
+        }
         self.diags.push(
             Diagnostic::new(Code::InvalidType, format!("expected {expected}, found {}", node.describe()))
                 .primary(node.span, format!("expected {expected}")),
@@ -425,6 +433,10 @@ macro_rules! spec_struct {
                 if matches!(node.kind, $crate::node::NodeKind::Null) {
                     let empty = $crate::node::Node::new($crate::node::NodeKind::Map(Vec::new()), node.span);
                     return Self::decode(&empty, d);
+                }
+                if $crate::carried::is_interpolation(node) {
+                    d.type_error(node, $context);
+                    return None;
                 }
                 let entries = d.expect_map(node, $context)?;
                 $( let mut $field: Option<Option<$ty>> = None; )*
