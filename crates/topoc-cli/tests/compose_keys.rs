@@ -403,3 +403,67 @@ fn a_port_topoc_reports_as_unpublished_is_no_duplicate() {
     assert!(codes.contains(&"topoc::ineffective"), "{codes:?}");
     assert!(!codes.contains(&"topoc::duplicate-published-port"), "{codes:?}");
 }
+
+/// The stack file carries secrets and configs in the long form, ports without a host port,
+/// interpolations and `x-` extensions, as `docker stack config` reads them; carried keys and
+/// configs a stack cannot read are refused unless dropped.
+#[test]
+fn the_stack_file_carries_the_long_forms() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("token.txt"), "t0k3n").expect("secret file");
+    let spec = dir.path().join("carrier.yaml");
+    std::fs::write(
+        &spec,
+        r#"topology: carrier
+x-owner: { team: infra }
+networks:
+  front: { egress: true, attachable: true }
+secrets:
+  token: { file: ./token.txt }
+configs:
+  conf: { file: ./token.txt }
+  inline: { content: "hello" }
+services:
+  web:
+    image: { interpolate: "nginx:${TAG:-1.27}" }
+    x-tier: front
+    networks: [front]
+    ports: ["8080"]
+    environment:
+      GREETING: { interpolate: "hi ${USER_NAME:-nobody}" }
+    secrets: [{ source: token, target: /run/token, mode: 0440 }]
+    configs: [conf, inline]
+    init: true
+"#,
+    )
+    .expect("spec");
+    let out_file = dir.path().join("stack.yaml");
+    let out = out_file.to_str().expect("utf8");
+    let refused = support::run(&["build", "--target", "swarm", "--out", out], &spec, dir.path());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "{stderr}");
+    assert!(stderr.contains("`inline` has inline content") && stderr.contains("`web` sets `init`"), "{stderr}");
+    let built = support::run(
+        &["build", "--target", "swarm", "--allow-drop", "config-source,carried-key", "--out", out],
+        &spec,
+        dir.path(),
+    );
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let docker = std::env::var_os("TOPOC_DOCKER").unwrap_or_else(|| "docker".into());
+    let config = Command::new(docker).args(["stack", "config", "-c"]).arg(&out_file).env_remove("TAG").output();
+    let config = config.expect("run docker stack config");
+    let text = String::from_utf8_lossy(&config.stdout);
+    assert!(config.status.success(), "{}", String::from_utf8_lossy(&config.stderr));
+    for expected in [
+        "image: nginx:1.27",
+        "GREETING: hi nobody",
+        "- source: token\n        target: /run/token\n        mode: 288",
+        "- source: conf\n",
+        "- mode: ingress\n        target: 8080\n        protocol: tcp\n",
+        "x-tier: front",
+        "x-owner:\n  team: infra",
+    ] {
+        assert!(text.contains(expected), "docker stack config reads back no {expected:?}:\n{text}");
+    }
+    assert!(!text.contains("inline") && !text.contains("init"), "{text}");
+}

@@ -138,6 +138,11 @@ pub struct SecretView {
     pub extensions: CarriedKeys,
 }
 
+/// Whether a stack file can carry a config from this source (`targets::check` reports the rest).
+fn stack_config_source(source: &SecretSource) -> bool {
+    matches!(source, SecretSource::File(_) | SecretSource::External)
+}
+
 fn extensions(carried: &CarriedKeys) -> CarriedKeys {
     carried.iter().filter(|(k, _)| k.starts_with("x-")).cloned().collect()
 }
@@ -212,7 +217,7 @@ pub fn model(topo: &Topology, provenance: &Provenance) -> StackModel {
         configs: topo
             .configs
             .iter()
-            .filter(|s| !matches!(s.source, SecretSource::Environment(_)))
+            .filter(|c| stack_config_source(&c.source))
             .map(|s| secret_view(&s.name, s.engine_name.as_deref(), &s.source, &s.carried))
             .collect(),
         extensions: topo.extensions.clone(),
@@ -342,7 +347,7 @@ fn service(topo: &Topology, s: &Service, host_key: &str) -> ServiceView {
     let configs = s
         .configs
         .iter()
-        .filter(|m| !matches!(topo.config(m.source).source, SecretSource::Environment(_)))
+        .filter(|m| stack_config_source(&topo.config(m.source).source))
         .map(|m| crate::compose::file_mount_view(m, &topo.config(m.source).name))
         .collect();
     ServiceView {

@@ -136,6 +136,8 @@ features! {
     IngressEgress = "ingress-egress";
     /// A Compose key topoc carries outside the model (`build`, `logging`, `profiles`, ...).
     CarriedKey = "carried-key";
+    /// A config from an environment variable or with inline `content`.
+    ConfigSource = "config-source";
 }
 
 /// What a target does with a feature.
@@ -278,6 +280,12 @@ const SWARM: &[Capability] = &[
         "write the value to a file and use `file:`, or create it with `docker secret create` and declare it `external: true`",
     ),
     row(
+        Feature::ConfigSource,
+        DROP,
+        "a stack file reads a config only from a `file` or from an existing (`external`) config",
+        "write the content to a file and use `file:`, or create it with `docker config create` and declare it `external: true`",
+    ),
+    row(
         Feature::HostNetwork,
         Support::Translated,
         "attached to Swarm's predefined `host` network, declared `external`",
@@ -367,6 +375,7 @@ fn drop_effect(feature: Feature) -> &'static str {
         Feature::GwPriority => "the engine picks the default route",
         Feature::HostIp => "the port is published on every address of every node",
         Feature::SecretEnvironment => "the secret and its uses are left out",
+        Feature::ConfigSource => "the config and its uses are left out",
         Feature::NoNetwork | Feature::SharedNamespace => {
             "the service is written without networks, and joins the stack's `default` network, which has a way out"
         }
@@ -575,6 +584,17 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
                 add!(Feature::ExternalSecret, secret.span, format!("`{}` is external", secret.name))
             }
             SecretSource::File(_) | SecretSource::Content(_) => {}
+        }
+    }
+    for config in &topo.configs {
+        match &config.source {
+            SecretSource::Environment(var) => {
+                add!(Feature::ConfigSource, config.span, format!("`{}` comes from ${var}", config.name))
+            }
+            SecretSource::Content(_) => {
+                add!(Feature::ConfigSource, config.span, format!("`{}` has inline content", config.name))
+            }
+            SecretSource::File(_) | SecretSource::External => {}
         }
     }
     for s in &topo.services {
