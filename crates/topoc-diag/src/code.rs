@@ -791,7 +791,9 @@ codes! {
     ///
     /// Two publications of one host port and protocol on colliding addresses (equal, or either on
     /// every interface): Docker cannot bind the second and that container does not start; on Swarm
-    /// a published port belongs to one service.
+    /// a published port belongs to one service. Ports the engine does not publish (`ineffective`,
+    /// such as a macvlan-only service's), and ports whose host port the engine picks, are not
+    /// counted.
     ///
     /// ## How to fix
     ///

@@ -425,7 +425,7 @@ fn default_message(topo: &Topology, classes: &Classes, via: Via, pairs: &Group, 
 /// One published port and everyone it lets in: "port 8080 of `api`, published on every host
 /// address, is reachable by 3 containers through a host address (a, b, c)". One finding per published
 /// port, whatever the number of sources.
-fn published_reach(topo: &Topology, classes: &Classes, service: ServiceId, port: u16, pairs: &Group) -> String {
+fn published_reach(topo: &Topology, classes: &Classes, service: ServiceId, port: Option<u16>, pairs: &Group) -> String {
     let s = topo.service(service);
     let bound = s
         .ports
@@ -456,7 +456,7 @@ fn published_reach(topo: &Topology, classes: &Classes, service: ServiceId, port:
             shown.join(", ")
         ));
     }
-    format!("port {port} of `{}`, {bound}, is reachable by {}", s.name, who.join(" and "))
+    format!("port {} of `{}`, {bound}, is reachable by {}", crate::graph::host_port_text(port), s.name, who.join(" and "))
 }
 
 fn help(topo: &Topology, decider: Decider, via: Via) -> String {
