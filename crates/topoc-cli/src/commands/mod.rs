@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+pub(crate) mod diff;
 mod explain;
 mod graph;
 mod matrix;
@@ -24,6 +25,7 @@ pub(crate) fn run(cli: Cli) -> Exit {
         Command::Explain { spec, target, from, to } => explain::exec(&spec, &target, &from, &to, &reporter),
         Command::Graph { spec, output } => graph::exec(&spec, output, &reporter),
         Command::Verify(args) => verify::exec(&args, &reporter),
+        Command::Diff(args) => diff::exec(&args, &reporter),
         Command::Schema => schema::exec(),
         Command::Probe(args) => probe::exec(&args),
     }
