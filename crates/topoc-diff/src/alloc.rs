@@ -52,7 +52,7 @@ pub(crate) fn compare(old: &Side<'_>, new: &Side<'_>, identity: &Identity) -> Ve
                     if is_pool(before) && is_pool(after) { AllocationKind::Renumbered } else { AllocationKind::Subnet };
                 let label = match kind {
                     AllocationKind::Renumbered => {
-                        format!("pool network renumbered{family}: the lock did not keep its block")
+                        format!("pool network renumbered{family}: no lock entry kept its block")
                     }
                     _ => format!("subnet{family} changed"),
                 };

@@ -285,7 +285,7 @@ pub(crate) fn compare(old: &Side<'_>, new: &Side<'_>, identity: &Identity, level
             new_ports: show(after),
             gained: if gained.is_empty() { String::new() } else { gained.to_string() },
             lost: if lost.is_empty() { String::new() } else { lost.to_string() },
-            pairs: 1,
+            pairs: service_pairs(&g, x, y),
             witnesses,
         };
         match level {
@@ -300,6 +300,19 @@ pub(crate) fn compare(old: &Side<'_>, new: &Side<'_>, identity: &Identity, level
         (a.category, &a.from.label, &a.to.label, a.kind).cmp(&(b.category, &b.from.label, &b.to.label, b.kind))
     });
     rows
+}
+
+/// How many pairs of services (or of a service and `host` or `external`) a group pair is.
+fn service_pairs(g: &Groups, x: End, y: End) -> usize {
+    let size = |e: End| match e {
+        End::Group(id) => g.members[id as usize].len(),
+        End::Host | End::External => 1,
+    };
+    match (x, y) {
+        // Within a group: every ordered pair of distinct members (a replicated service alone: one).
+        (End::Group(a), End::Group(b)) if a == b => (size(x) * (size(x) - 1)).max(1),
+        _ => size(x) * size(y),
+    }
 }
 
 /// The hops of one side whose ports meet `ports`, as witness paths.
@@ -390,7 +403,11 @@ fn per_service(row: PairChange) -> Vec<PairChange> {
     let mut out = Vec::with_capacity(froms.len() * tos.len());
     for f in &froms {
         for t in &tos {
-            out.push(PairChange { from: f.clone(), to: t.clone(), ..row.clone() });
+            if f.label == t.label && !f.services.is_empty() && froms.len() > 1 {
+                // A group reaching itself: its members reach each other, not themselves.
+                continue;
+            }
+            out.push(PairChange { from: f.clone(), to: t.clone(), pairs: 1, ..row.clone() });
         }
     }
     out
