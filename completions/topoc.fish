@@ -35,6 +35,7 @@ complete -c topoc -n "__fish_topoc_needs_command" -f -a "matrix" -d 'Print the e
 complete -c topoc -n "__fish_topoc_needs_command" -f -a "explain" -d 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it'
 complete -c topoc -n "__fish_topoc_needs_command" -f -a "graph" -d 'Draw the topology: networks, members and addresses, published ports, relays'
 complete -c topoc -n "__fish_topoc_needs_command" -f -a "verify" -d 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch'
+complete -c topoc -n "__fish_topoc_needs_command" -f -a "diff" -d 'Compare two specs, or a spec with its version at a git revision: reachability pairs gained and lost, exposure, allocations, findings and the artifact. Exit 1 on new reachability or exposure (`--fail-on`)'
 complete -c topoc -n "__fish_topoc_needs_command" -f -a "schema" -d 'Print the JSON Schema of the spec language'
 complete -c topoc -n "__fish_topoc_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c topoc -n "__fish_topoc_using_subcommand check" -l format -d 'Format of findings' -r -f -a "human\t'miette\'s report on stderr'
@@ -207,15 +208,37 @@ never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l all -d 'Print every probe, not only mismatches'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c topoc -n "__fish_topoc_using_subcommand diff" -l git -d 'Compare the spec, its lock and its `topoc.toml` at this git revision with the working tree' -r
+complete -c topoc -n "__fish_topoc_using_subcommand diff" -l format -d 'Output format' -r -f -a "human\t'A short summary, then every change with its witness path (stdout)'
+markdown\t'A pull-request comment: summary, then collapsible sections, capped per category'
+json\t'Everything, uncapped, with a summary block'
+sarif\t'SARIF 2.1.0 of the findings that are new on the new side'"
+complete -c topoc -n "__fish_topoc_using_subcommand diff" -l level -d 'How reachability pairs are named and grouped' -r -f -a "services\t'A row per pair of services'
+classes\t'A row per pair of classes (services the model cannot tell apart)'
+templates\t'Classes, with a template\'s instances that changed alike in one row'"
+complete -c topoc -n "__fish_topoc_using_subcommand diff" -l fail-on -d 'What makes the diff exit 1' -r -f -a "new-exposure\t'A pair reaches more than before (also from or to external or the host), or a port is published anew or on more interfaces'
+any-change\t'Anything differs: reachability, ports, allocations, renames, findings, the artifact'
+never\t'Never exit 1 (2 still means the diff could not run)'"
+complete -c topoc -n "__fish_topoc_using_subcommand diff" -l target -d 'The deploy target both sides are modeled and emitted for' -r -f -a "compose\t'`compose.yaml` for Docker Compose v2'
+swarm\t'A stack file for `docker stack deploy`'"
+complete -c topoc -n "__fish_topoc_using_subcommand diff" -l engine -d 'Docker Engine version both sides are modeled on (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand diff" -l old-lock -d 'Lock file of the old spec (default: `<stem>.lock` beside it; with `--git`, that lock at REV)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand diff" -l new-lock -d 'Lock file of the new spec (default: `<stem>.lock` beside it)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand diff" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand diff" -l locked -d 'Fail instead of updating a lock file (the old side at REV is never written)'
+complete -c topoc -n "__fish_topoc_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c topoc -n "__fish_topoc_using_subcommand schema" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand schema" -s h -l help -d 'Print help'
-complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "check" -d 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)'
-complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "build" -d 'Compile a spec into a deploy artifact'
-complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "matrix" -d 'Print the effective reachability matrix, marking where it differs from the policy'
-complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "explain" -d 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it'
-complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "graph" -d 'Draw the topology: networks, members and addresses, published ports, relays'
-complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "verify" -d 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch'
-complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "schema" -d 'Print the JSON Schema of the spec language'
-complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify schema help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify diff schema help" -f -a "check" -d 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify diff schema help" -f -a "build" -d 'Compile a spec into a deploy artifact'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify diff schema help" -f -a "matrix" -d 'Print the effective reachability matrix, marking where it differs from the policy'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify diff schema help" -f -a "explain" -d 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify diff schema help" -f -a "graph" -d 'Draw the topology: networks, members and addresses, published ports, relays'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify diff schema help" -f -a "verify" -d 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify diff schema help" -f -a "diff" -d 'Compare two specs, or a spec with its version at a git revision: reachability pairs gained and lost, exposure, allocations, findings and the artifact. Exit 1 on new reachability or exposure (`--fail-on`)'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify diff schema help" -f -a "schema" -d 'Print the JSON Schema of the spec language'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify diff schema help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
