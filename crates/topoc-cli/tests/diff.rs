@@ -331,8 +331,8 @@ fn markdown_stays_readable_for_a_thousand_changed_pairs() {
     // Grouped by template: the 500 instances changed alike, so two rows stand for the 1,000 pairs
     // (and the scanner, now on bridges, is reached from and reaches the host: two more).
     let grouped = run("templates");
-    assert!(grouped.contains("| ➕ | `scanner` ×500 | `app-{id}` |"), "{grouped}");
-    assert!(grouped.contains("| ➕ | `app-{id}` ×500 | `scanner` |"), "{grouped}");
+    assert!(grouped.contains("| **new** | `scanner` ×500 | `app-{id}` |"), "{grouped}");
+    assert!(grouped.contains("| **new** | `app-{id}` ×500 | `scanner` |"), "{grouped}");
     assert!(grouped.contains("- 1002 pairs reach more than before"), "{grouped}");
     // Class by class: 1,000 rows, capped, with the rest counted, and under GitHub's comment limit.
     let classes = run("classes");
@@ -340,4 +340,29 @@ fn markdown_stays_readable_for_a_thousand_changed_pairs() {
     assert!(classes.len() < 65_536, "{} characters", classes.len());
     assert!(classes.starts_with("### topoc diff: ⚠️ new reachability or exposure\n"));
     assert!(classes.contains("<details><summary>"));
+}
+
+#[test]
+fn renames_are_paired_by_attachments_then_image_and_never_guessed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec =
+        |services: &str| format!("topology: r\nnetworks:\n  jobs: {{ subnet: 10.75.0.0/24 }}\nservices:\n{services}");
+    let write = |name: &str, text: String| std::fs::write(dir.path().join(name), text).expect("write");
+    write("old.yaml", spec("  w1: { image: \"a:1\", networks: [jobs] }\n  w2: { image: \"b:1\", networks: [jobs] }\n"));
+    // Two services leave and two with the same attachments arrive: the images tell them apart.
+    write("new.yaml", spec("  x1: { image: \"b:1\", networks: [jobs] }\n  x2: { image: \"a:1\", networks: [jobs] }\n"));
+    let d = json_of(dir.path());
+    assert_eq!(d["renames"], json!([{"old": "w1", "new": "x2"}, {"old": "w2", "new": "x1"}]));
+    assert_eq!(d["reachability"], json!([]));
+    // Same attachments and the same image: nothing tells which is which, so no rename is guessed,
+    // and the pairs of the services that left and arrived are reported.
+    write("new.yaml", spec("  x1: { image: \"a:1\", networks: [jobs] }\n  x2: { image: \"a:1\", networks: [jobs] }\n"));
+    write("old.yaml", spec("  w1: { image: \"a:1\", networks: [jobs] }\n  w2: { image: \"a:1\", networks: [jobs] }\n"));
+    let d = json_of(dir.path());
+    assert_eq!(d["renames"], json!([]));
+    assert_eq!(d["artifact"]["services"]["added"], json!(["x1", "x2"]));
+    assert_eq!(d["artifact"]["services"]["removed"], json!(["w1", "w2"]));
+    let kinds: Vec<&str> =
+        d["reachability"].as_array().expect("rows").iter().map(|r| r["kind"].as_str().unwrap_or("")).collect();
+    assert!(kinds.contains(&"new") && kinds.contains(&"removed"), "{kinds:?}");
 }

@@ -35,8 +35,45 @@ fn subnet_text(s: &Option<Subnet>) -> String {
     s.as_ref().map_or_else(|| "none (Docker picks)".to_owned(), |s| s.net.to_string())
 }
 
-fn is_pool(s: &Option<Subnet>) -> bool {
-    matches!(s, Some(Subnet { source: SubnetSource::Pool { .. }, .. }))
+/// Whether a pool network's block moved though the lock could have kept it: the same pool (by
+/// name) on both sides, and the old block still a block of that pool (inside its range, at its
+/// prefix). A move the spec forced (another pool, a range that no longer holds the block, a new
+/// prefix) is a subnet change, not a renumbering.
+fn renumbered(old: &Side<'_>, before: &Option<Subnet>, new: &Side<'_>, after: &Option<Subnet>) -> bool {
+    let (
+        Some(Subnet { net: was, source: SubnetSource::Pool { pool: p, .. }, .. }),
+        Some(Subnet { source: SubnetSource::Pool { pool: q, .. }, .. }),
+    ) = (before, after)
+    else {
+        return false;
+    };
+    let (Some(p), Some(q)) = (old.topology.pools.get(p.index()), new.topology.pools.get(q.index())) else {
+        return false;
+    };
+    p.name == q.name && q.range.contains(was) && was.prefix_len() == q.prefix
+}
+
+/// Whether `after` sits in `now` at the offset `before` had in `was`.
+fn follows(
+    before: Option<std::net::IpAddr>,
+    was: &Option<Subnet>,
+    after: Option<std::net::IpAddr>,
+    now: &Option<Subnet>,
+) -> bool {
+    let offset = |ip: Option<std::net::IpAddr>, s: &Option<Subnet>| -> Option<u128> {
+        let (ip, s) = (ip?, s.as_ref()?);
+        let base = match s.net.network() {
+            std::net::IpAddr::V4(n) => u128::from(u32::from(n)),
+            std::net::IpAddr::V6(n) => u128::from(n),
+        };
+        let at = match ip {
+            std::net::IpAddr::V4(a) => u128::from(u32::from(a)),
+            std::net::IpAddr::V6(a) => u128::from(a),
+        };
+        at.checked_sub(base)
+    };
+    let moved = was.as_ref().map(|s| s.net) != now.as_ref().map(|s| s.net);
+    moved && offset(before, was).is_some() && offset(before, was) == offset(after, now)
 }
 
 pub(crate) fn compare(old: &Side<'_>, new: &Side<'_>, identity: &Identity) -> Vec<AllocationChange> {
@@ -48,8 +85,11 @@ pub(crate) fn compare(old: &Side<'_>, new: &Side<'_>, identity: &Identity) -> Ve
         for (before, after, family) in [(&o.subnet, &n.subnet, ""), (&o.subnet6, &n.subnet6, " (IPv6)")] {
             let (b, a) = (subnet_text(before), subnet_text(after));
             if b != a {
-                let kind =
-                    if is_pool(before) && is_pool(after) { AllocationKind::Renumbered } else { AllocationKind::Subnet };
+                let kind = if renumbered(old, before, new, after) {
+                    AllocationKind::Renumbered
+                } else {
+                    AllocationKind::Subnet
+                };
                 let label = match kind {
                     AllocationKind::Renumbered => {
                         format!("pool network renumbered{family}: no lock entry kept its block")
@@ -66,8 +106,11 @@ pub(crate) fn compare(old: &Side<'_>, new: &Side<'_>, identity: &Identity) -> Ve
                 });
             }
         }
-        for (before, after) in [(o.gateway, n.gateway), (o.gateway6, n.gateway6)] {
-            if before != after {
+        for (before, after, was, now) in
+            [(o.gateway, n.gateway, &o.subnet, &n.subnet), (o.gateway6, n.gateway6, &o.subnet6, &n.subnet6)]
+        {
+            // A gateway at the same offset of a moved subnet moved with it: the subnet row says it.
+            if before != after && !follows(before, was, after, now) {
                 let text = |g: Option<std::net::IpAddr>| g.map_or_else(|| "none".to_owned(), |g| g.to_string());
                 out.push(AllocationChange {
                     kind: AllocationKind::Gateway,
@@ -106,6 +149,11 @@ pub(crate) fn compare(old: &Side<'_>, new: &Side<'_>, identity: &Identity) -> Ve
             }
         }
     }
-    out.sort_by(|a, b| (a.kind, &a.network, &a.service).cmp(&(b.kind, &b.network, &b.service)));
+    out.sort_by(|a, b| {
+        a.kind
+            .cmp(&b.kind)
+            .then_with(|| crate::natural_cmp(&a.network, &b.network))
+            .then_with(|| a.service.cmp(&b.service))
+    });
     out
 }

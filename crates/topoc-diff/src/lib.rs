@@ -52,6 +52,37 @@ impl Side<'_> {
     }
 }
 
+/// Names compared with their numbers as numbers (`project-2` before `project-10`), so long
+/// lists of stamped objects read in order.
+pub(crate) fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn parts(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        for i in 1..=bytes.len() {
+            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
+                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+    let (pa, pb) = (parts(a), parts(b));
+    for (x, y) in pa.iter().zip(&pb) {
+        let ord = match (x, y) {
+            ((true, x), (true, y)) => {
+                let (tx, ty) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+                tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty)).then_with(|| x.len().cmp(&y.len()))
+            }
+            ((_, x), (_, y)) => x.cmp(y),
+        };
+        if ord.is_ne() {
+            return ord;
+        }
+    }
+    pa.len().cmp(&pb.len())
+}
+
 /// A spec line and what it does there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Location {
@@ -113,5 +144,21 @@ pub fn diff(old: &Side<'_>, new: &Side<'_>, options: &Options) -> Diff {
         findings: findings::compare(old, new),
         artifact: artifact::compare(old.artifact, new.artifact, &identity),
         renames: identity.renames.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_cmp;
+
+    #[test]
+    fn numbers_in_names_sort_as_numbers() {
+        let mut names =
+            vec!["project-10-network", "project-2-network", "project-1-network", "api", "project-02-network"];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            vec!["api", "project-1-network", "project-2-network", "project-02-network", "project-10-network"]
+        );
     }
 }

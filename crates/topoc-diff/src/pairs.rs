@@ -297,7 +297,11 @@ pub(crate) fn compare(old: &Side<'_>, new: &Side<'_>, identity: &Identity, level
         rows = merge_alike(rows);
     }
     rows.sort_by(|a, b| {
-        (a.category, &a.from.label, &a.to.label, a.kind).cmp(&(b.category, &b.from.label, &b.to.label, b.kind))
+        a.category
+            .cmp(&b.category)
+            .then_with(|| crate::natural_cmp(&a.from.label, &b.from.label))
+            .then_with(|| crate::natural_cmp(&a.to.label, &b.to.label))
+            .then_with(|| a.kind.cmp(&b.kind))
     });
     rows
 }

@@ -22,12 +22,9 @@ fn code(text: &str) -> String {
     format!("`{}`", text.replace('|', "\\|").replace('`', "'"))
 }
 
-fn mark(p: &PairChange) -> &'static str {
-    match (p.gained.is_empty(), p.lost.is_empty()) {
-        (false, true) => "➕",
-        (true, false) => "➖",
-        _ => "🔀",
-    }
+/// The change in words, gains in bold (plain text: no emoji font is needed to read it).
+fn mark(p: &PairChange) -> String {
+    if p.gained.is_empty() { p.kind.word().to_owned() } else { format!("**{}**", p.kind.word()) }
 }
 
 fn more(out: &mut String, shown: usize, total: usize) {
@@ -79,7 +76,7 @@ pub fn markdown(diff: &Diff, old: &str, new: &str) -> String {
             gained
         );
         section_open(&mut out, &title);
-        out.push_str("| | from | to | before | after | witness |\n|---|---|---|---|---|---|\n");
+        out.push_str("| change | from | to | before | after | witness |\n|---|---|---|---|---|---|\n");
         // Gains first: they are what a reviewer must look at.
         let mut ordered = rows.clone();
         ordered.sort_by_key(|p| p.gained.is_empty());
@@ -157,7 +154,7 @@ pub fn markdown(diff: &Diff, old: &str, new: &str) -> String {
             &mut out,
             &format!("Findings: {} new, {} fixed, {} unchanged", f.new.len(), f.fixed.len(), f.unchanged),
         );
-        out.push_str("| | severity | code | message | at |\n|---|---|---|---|---|\n");
+        out.push_str("| finding | severity | code | message | at |\n|---|---|---|---|---|\n");
         let all: Vec<(&str, &crate::FindingRef)> =
             f.new.iter().map(|x| ("new", x)).chain(f.fixed.iter().map(|x| ("fixed", x))).collect();
         for (m, x) in all.iter().take(ROWS_PER_TABLE) {
@@ -178,17 +175,17 @@ pub fn markdown(diff: &Diff, old: &str, new: &str) -> String {
         let _ = writeln!(out, "\nArtifact not compared: {}", cell(why));
     } else if !a.is_empty() {
         section_open(&mut out, "Artifact (emitted file)");
-        out.push_str("| | kind | name | changed keys |\n|---|---|---|---|\n");
+        out.push_str("| change | kind | name | changed keys |\n|---|---|---|---|\n");
         let mut rows: Vec<String> = Vec::new();
         for (what, s) in [("service", &a.services), ("network", &a.networks)] {
-            rows.extend(s.added.iter().map(|n| format!("| ➕ | {what} | {} | |", code(n))));
-            rows.extend(s.removed.iter().map(|n| format!("| ➖ | {what} | {} | |", code(n))));
+            rows.extend(s.added.iter().map(|n| format!("| added | {what} | {} | |", code(n))));
+            rows.extend(s.removed.iter().map(|n| format!("| removed | {what} | {} | |", code(n))));
             rows.extend(s.changed.iter().map(|c| {
                 let name = match &c.renamed_from {
                     Some(o) => format!("{} (was {})", code(&c.name), code(o)),
                     None => code(&c.name),
                 };
-                format!("| ✏️ | {what} | {name} | {} |", cell(&c.keys.join(", ")))
+                format!("| changed | {what} | {name} | {} |", cell(&c.keys.join(", ")))
             }));
         }
         for r in rows.iter().take(ROWS_PER_TABLE) {
