@@ -366,3 +366,51 @@ fn renames_are_paired_by_attachments_then_image_and_never_guessed() {
         d["reachability"].as_array().expect("rows").iter().map(|r| r["kind"].as_str().unwrap_or("")).collect();
     assert!(kinds.contains(&"new") && kinds.contains(&"removed"), "{kinds:?}");
 }
+
+/// Each reference example's README shows the summary of `topoc diff` from the design as written
+/// to the repaired one (macvlan-runtimes: from its as-written steady state, since its first
+/// stage does not resolve); this keeps that summary what the command prints.
+#[test]
+fn example_readmes_show_the_current_diff_summary() {
+    for spec in support::example_specs() {
+        let example = spec.parent().expect("example dir");
+        let stage2 = example.join("topology.as-written.stage2.yaml");
+        let old = if stage2.exists() { stage2 } else { example.join("topology.as-written.yaml") };
+        if spec.file_name().is_none_or(|n| n != "topology.yaml") || !old.exists() {
+            continue;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        for entry in std::fs::read_dir(example).expect("example").flatten() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+        }
+        let old_name = old.file_name().expect("name").to_string_lossy().into_owned();
+        let out = support::topoc()
+            .current_dir(dir.path())
+            .args(["diff", &old_name, "topology.yaml", "--color", "never"])
+            .output()
+            .expect("run");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}: {}",
+            example.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).expect("utf-8");
+        let summary: String = stdout.lines().take_while(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect();
+        let readme = std::fs::read_to_string(example.join("README.md")).expect("README");
+        let shown = format!("$ topoc diff {old_name} topology.yaml\n{summary}");
+        assert!(readme.contains(&shown), "{}/README.md does not show the current summary:\n{shown}", example.display());
+    }
+}
+
+#[test]
+fn on_swarm_a_loopback_port_already_was_every_interface() {
+    // §3.4: a stack ignores `host_ip`, so the edit of port-widened changes nothing there: no
+    // widened port, no new ingress, exit 0.
+    let dir = case("port-widened");
+    let out = diff_in(dir.path(), &["--target", "swarm", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let d: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(d["published"], json!([]));
+    assert_eq!(d["reachability"], json!([]));
+}

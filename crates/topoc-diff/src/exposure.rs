@@ -31,8 +31,14 @@ pub struct PortChange {
     pub at: Option<Location>,
 }
 
-fn show(p: &PublishedPort) -> String {
-    let ip = p.host_ip.map_or_else(|| "0.0.0.0".to_owned(), |ip| ip.to_string());
+/// The address a port is really bound to: a Swarm stack ignores `host_ip` and binds every
+/// address (§3.4), so there `127.0.0.1:8080:80` already was every interface.
+fn bound(side: &Side<'_>, p: &PublishedPort) -> Option<IpAddr> {
+    if side.analysis.engine.honours_host_ip() { p.host_ip } else { None }
+}
+
+fn show(side: &Side<'_>, p: &PublishedPort) -> String {
+    let ip = bound(side, p).map_or_else(|| "0.0.0.0".to_owned(), |ip| ip.to_string());
     let mode = if p.mode == topoc_model::PortMode::Host { " (mode: host)" } else { "" };
     format!("{ip}:{}->{}/{}{mode}", p.published, p.target, p.protocol.as_str())
 }
@@ -59,20 +65,20 @@ pub(crate) fn compare(old: &Side<'_>, new: &Side<'_>, identity: &Identity) -> Ve
         for p in &n.ports {
             // The same host port and protocol; several bindings of one port pair by address.
             let same: Vec<&PublishedPort> = before.iter().filter(|q| key(q) == key(p)).collect();
-            let matched = same.iter().find(|q| q.host_ip == p.host_ip).or_else(|| same.first()).copied();
+            let matched = same.iter().find(|q| bound(old, q) == bound(new, p)).or_else(|| same.first()).copied();
             let kind = match matched {
                 None => Some(PortChangeKind::Added),
-                Some(q) if breadth(p.host_ip) > breadth(q.host_ip) => Some(PortChangeKind::Widened),
-                Some(q) if breadth(p.host_ip) < breadth(q.host_ip) => Some(PortChangeKind::Narrowed),
-                Some(q) if show(q) != show(p) => Some(PortChangeKind::Changed),
+                Some(q) if breadth(bound(new, p)) > breadth(bound(old, q)) => Some(PortChangeKind::Widened),
+                Some(q) if breadth(bound(new, p)) < breadth(bound(old, q)) => Some(PortChangeKind::Narrowed),
+                Some(q) if show(old, q) != show(new, p) => Some(PortChangeKind::Changed),
                 Some(_) => None,
             };
             if let Some(kind) = kind {
                 out.push(PortChange {
                     kind,
                     service: n.name.clone(),
-                    old: matched.map(show),
-                    new: Some(show(p)),
+                    old: matched.map(|q| show(old, q)),
+                    new: Some(show(new, p)),
                     at: locate(new, p),
                 });
             }
@@ -82,7 +88,7 @@ pub(crate) fn compare(old: &Side<'_>, new: &Side<'_>, identity: &Identity) -> Ve
                 out.push(PortChange {
                     kind: PortChangeKind::Removed,
                     service: n.name.clone(),
-                    old: Some(show(q)),
+                    old: Some(show(old, q)),
                     new: None,
                     at: locate(old, q),
                 });
@@ -95,7 +101,7 @@ pub(crate) fn compare(old: &Side<'_>, new: &Side<'_>, identity: &Identity) -> Ve
                 out.push(PortChange {
                     kind: PortChangeKind::Removed,
                     service: o.name.clone(),
-                    old: Some(show(q)),
+                    old: Some(show(old, q)),
                     new: None,
                     at: locate(old, q),
                 });
