@@ -126,11 +126,20 @@ pub(crate) fn compare(old: &Side<'_>, new: &Side<'_>, identity: &Identity) -> Ve
     for s in &new.topology.services {
         let Some(o) = identity.new_to_old[s.id.index()].map(|o| old.topology.service(o)) else { continue };
         // By network name: a service multi-homed into thousands of networks is looked up once each.
-        let before: HashMap<&str, &topoc_model::Attachment> =
-            o.attachments.iter().map(|b| (old.topology.network(b.network).name.as_str(), b)).collect();
+        let many = o.attachments.len() > 8;
+        let before: HashMap<&str, &topoc_model::Attachment> = if many {
+            o.attachments.iter().map(|b| (old.topology.network(b.network).name.as_str(), b)).collect()
+        } else {
+            HashMap::default()
+        };
         for a in &s.attachments {
             let net = new.topology.network(a.network);
-            let Some(b) = before.get(net.name.as_str()) else {
+            let found = if many {
+                before.get(net.name.as_str()).copied()
+            } else {
+                o.attachments.iter().find(|b| old.topology.network(b.network).name == net.name)
+            };
+            let Some(b) = found else {
                 continue;
             };
             let text = |v4: &[std::net::IpAddr], v6: Option<std::net::IpAddr>| {

@@ -1,6 +1,7 @@
-//! The artifacts' semantic difference: the emitted compose or stack files read back as data,
-//! their `services` and `networks` added, removed or changed (which keys), ignoring layout,
-//! comments (the header names the spec's hash) and key order.
+//! The artifacts' semantic difference: the emitted compose or stack files' `services` and
+//! `networks` added, removed or changed (which keys), compared as the data the files are written
+//! from (their render models), so layout, comments and the header (which names the spec's hash)
+//! do not count.
 
 use crate::identity::Identity;
 use foldhash::HashMap;
@@ -43,18 +44,79 @@ impl ArtifactDiff {
     }
 }
 
-fn read(text: &str) -> Option<Value> {
-    topoc_spec::parse(text, topoc_spec::Format::Yaml, topoc_diag::FileId(0)).ok().map(|n| n.to_json())
+/// An artifact's entries: the render model the built-in template writes into the file, key for
+/// key (docs/templates.md), so two artifacts are compared without rendering and reading back a
+/// file of 20,000 services. Each record is fingerprinted (its JSON, hashed as it is written);
+/// only records whose fingerprints differ are serialised to find the keys that changed.
+pub struct Artifact {
+    services: Vec<Record>,
+    networks: Vec<Record>,
 }
 
-fn entries<'v>(doc: &'v Value, key: &str) -> Vec<(&'v str, &'v Value)> {
-    doc.get(key)
-        .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| (k.as_str(), v)).collect())
-        .unwrap_or_default()
+struct Record {
+    name: String,
+    hash: u64,
+    /// The record, serialisable again for the keys that changed.
+    json: Box<dyn Fn() -> Value + Send + Sync>,
 }
 
-fn changed_keys(a: &Value, b: &Value) -> Vec<String> {
+/// FNV-1a over the bytes serde_json writes: no buffer per record.
+struct Hasher(u64);
+
+impl std::io::Write for Hasher {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn records<T: Serialize + Send + Sync + 'static>(items: Vec<T>, key: impl Fn(&T) -> String) -> Vec<Record> {
+    items
+        .into_iter()
+        .map(|item| {
+            let mut h = Hasher(0xcbf2_9ce4_8422_2325);
+            let _ = serde_json::to_writer(&mut h, &item);
+            let name = key(&item);
+            Record { name, hash: h.0, json: Box::new(move || serde_json::to_value(&item).unwrap_or_default()) }
+        })
+        .collect()
+}
+
+impl Artifact {
+    /// The compose file a topology compiles to.
+    pub fn compose(model: topoc_emit::compose::ComposeModel) -> Artifact {
+        Artifact {
+            services: records(model.services, |s| s.key.clone()),
+            networks: records(model.networks, |n| n.key.clone()),
+        }
+    }
+
+    /// The Swarm stack file a topology compiles to.
+    pub fn stack(model: topoc_emit::stack::StackModel) -> Artifact {
+        Artifact {
+            services: records(model.services, |s| s.key.clone()),
+            networks: records(model.networks, |n| n.key.clone()),
+        }
+    }
+}
+
+/// The keys of two records whose values differ (`key`, the entry's name, is the rename itself).
+fn changed_keys(a: &Record, b: &Record) -> Vec<String> {
+    if a.hash == b.hash {
+        return Vec::new();
+    }
+    let mut keys = value_keys(&(a.json)(), &(b.json)());
+    keys.retain(|k| k != "key");
+    keys
+}
+
+fn value_keys(a: &Value, b: &Value) -> Vec<String> {
     match (a.as_object(), b.as_object()) {
         (Some(a), Some(b)) => {
             let mut keys: Vec<String> = a
@@ -71,47 +133,40 @@ fn changed_keys(a: &Value, b: &Value) -> Vec<String> {
     }
 }
 
-fn section(old: &Value, new: &Value, key: &str, renames: &HashMap<&str, &str>) -> Section {
-    let before = entries(old, key);
-    let after = entries(new, key);
-    let after_map: HashMap<&str, &Value> = after.iter().copied().collect();
+fn section(before: &[Record], after: &[Record], renames: &HashMap<&str, &str>) -> Section {
+    let after_map: HashMap<&str, &Record> = after.iter().map(|r| (r.name.as_str(), r)).collect();
     let mut seen: foldhash::HashSet<&str> = foldhash::HashSet::default();
     let mut out = Section::default();
-    for (name, value) in &before {
+    for value in before {
+        let name = value.name.as_str();
         let target = renames.get(name).copied().filter(|n| after_map.contains_key(n)).unwrap_or(name);
         match after_map.get(target) {
             Some(v) => {
                 seen.insert(target);
                 let keys = changed_keys(value, v);
-                let renamed_from = (target != *name).then(|| (*name).to_owned());
+                let renamed_from = (target != name).then(|| name.to_owned());
                 if !keys.is_empty() || renamed_from.is_some() {
                     out.changed.push(EntryChange { name: target.to_owned(), renamed_from, keys });
                 }
             }
-            None => out.removed.push((*name).to_owned()),
+            None => out.removed.push(name.to_owned()),
         }
     }
-    out.added = after.iter().filter(|(n, _)| !seen.contains(n)).map(|(n, _)| (*n).to_owned()).collect();
+    out.added = after.iter().filter(|r| !seen.contains(r.name.as_str())).map(|r| r.name.clone()).collect();
     out
 }
 
-pub(crate) fn compare(old: Option<&str>, new: Option<&str>, identity: &Identity) -> ArtifactDiff {
+pub(crate) fn compare(old: Option<&Artifact>, new: Option<&Artifact>, identity: &Identity) -> ArtifactDiff {
     let (Some(old), Some(new)) = (old, new) else {
         return ArtifactDiff {
-            unavailable: Some("an artifact could not be rendered on one side".into()),
-            ..ArtifactDiff::default()
-        };
-    };
-    let (Some(old), Some(new)) = (read(old), read(new)) else {
-        return ArtifactDiff {
-            unavailable: Some("an emitted artifact could not be read back as YAML".into()),
+            unavailable: Some("the artifact could not be modeled on one side".into()),
             ..ArtifactDiff::default()
         };
     };
     let renames: HashMap<&str, &str> = identity.renames.iter().map(|r| (r.old.as_str(), r.new.as_str())).collect();
     ArtifactDiff {
         unavailable: None,
-        services: section(&old, &new, "services", &renames),
-        networks: section(&old, &new, "networks", &HashMap::default()),
+        services: section(&old.services, &new.services, &renames),
+        networks: section(&old.networks, &new.networks, &HashMap::default()),
     }
 }

@@ -20,7 +20,7 @@ mod pairs;
 pub mod render;
 
 pub use alloc::{AllocationChange, AllocationKind};
-pub use artifact::{ArtifactDiff, EntryChange, Section};
+pub use artifact::{Artifact, ArtifactDiff, EntryChange, Section};
 pub use exposure::{PortChange, PortChangeKind};
 pub use findings::{FindingChanges, FindingRef};
 pub use identity::Rename;
@@ -38,8 +38,8 @@ pub struct Side<'a> {
     /// The findings a `check` of this side reports (after the project's configuration).
     pub findings: &'a Diagnostics,
     pub files: &'a Files,
-    /// The emitted compose or stack file, when it could be rendered.
-    pub artifact: Option<&'a str>,
+    /// The compose or stack file this side compiles to, as data.
+    pub artifact: Option<&'a Artifact>,
 }
 
 impl Side<'_> {

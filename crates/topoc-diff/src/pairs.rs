@@ -215,7 +215,12 @@ pub(crate) fn compare(old: &Side<'_>, new: &Side<'_>, identity: &Identity, level
     let g = groups(old, new, identity);
     let mut entries: HashMap<(End, End), Entry> = HashMap::default();
     for (side, old_side) in [(old, true), (new, false)] {
-        for (a, b, hops) in side.analysis.reach.edges() {
+        // Every edge once; the order does not matter (a group pair has one edge per side, and the
+        // changed pairs are sorted below).
+        let graph = &side.analysis.reach.graph;
+        for edge in graph.edge_indices() {
+            let Some((na, nb)) = graph.edge_endpoints(edge) else { continue };
+            let (a, b, hops) = (graph[na], graph[nb], &graph[edge]);
             let ports = hops.iter().fold(PortSet::none(), |acc, h| acc.union(&h.ports));
             if ports.is_empty() {
                 continue;
@@ -371,13 +376,19 @@ fn party(g: &Groups, old: &Side<'_>, new: &Side<'_>, e: End, level: Level) -> Pa
         End::Group(id) => {
             let members = &g.members[id as usize];
             let services: Vec<String> = members.iter().map(|m| member_name(old, new, *m)).collect();
+            // A group of template-stamped services is named by its patterns, the same for every
+            // instance, so instances that changed alike merge into one row.
             let template = match level {
                 Level::Templates => {
-                    let patterns: Vec<Option<String>> = members.iter().map(|m| pattern(old, new, *m)).collect();
-                    match patterns.first() {
-                        Some(Some(p)) if patterns.iter().all(|q| q.as_deref() == Some(p.as_str())) => Some(p.clone()),
-                        _ => None,
-                    }
+                    let patterns: Option<Vec<String>> = members.iter().map(|m| pattern(old, new, *m)).collect();
+                    patterns.and_then(|mut p| {
+                        p.dedup();
+                        match p.len() {
+                            0 => None,
+                            1 => Some(p.swap_remove(0)),
+                            n => Some(format!("{} (+{} like it)", p[0], n - 1)),
+                        }
+                    })
                 }
                 Level::Classes | Level::Services => None,
             };

@@ -168,14 +168,14 @@ pub(crate) fn exec(args: &DiffArgs, reporter: &Reporter) -> Exit {
         analysis: old_analysis,
         findings: &old.outcome.diagnostics,
         files: &old.outcome.files,
-        artifact: old.artifact.as_deref(),
+        artifact: old.artifact.as_ref(),
     };
     let new_side = topoc_diff::Side {
         topology: new_topology,
         analysis: new_analysis,
         findings: &new.outcome.diagnostics,
         files: &new.outcome.files,
-        artifact: new.artifact.as_deref(),
+        artifact: new.artifact.as_ref(),
     };
     let level = match args.level {
         DiffLevel::Services => topoc_diff::Level::Services,
@@ -214,10 +214,10 @@ pub(crate) fn exec(args: &DiffArgs, reporter: &Reporter) -> Exit {
 }
 
 /// One compiled side: its outcome after the target check and the project's configuration, and
-/// its artifact as `build` would emit it (build itself refuses while errors remain).
+/// the artifact `build` would emit from it (build itself refuses while errors remain).
 struct Compiled {
     outcome: Outcome,
-    artifact: Option<String>,
+    artifact: Option<topoc_diff::Artifact>,
 }
 
 fn side(spec: &SpecArgs, args: &DiffArgs, reporter: &Reporter, swarm: bool) -> Result<Compiled, Exit> {
@@ -225,13 +225,9 @@ fn side(spec: &SpecArgs, args: &DiffArgs, reporter: &Reporter, swarm: bool) -> R
     pipeline::check_target(&mut outcome, &TargetArgs { target: args.target, allow_drop: Vec::new() });
     let policy = PolicyArgs { fail_on: crate::args::FailOn::Never, config: None, baseline: None };
     pipeline::apply_policy(&mut outcome, &spec.spec, &policy, None, reporter)?;
-    let templates = topoc_emit::Templates::builtin();
-    let artifact = outcome.topology.as_ref().and_then(|t| {
-        match args.target {
-            Target::Compose => topoc_emit::compose::render(t, &outcome.provenance, &templates),
-            Target::Swarm => topoc_emit::stack::render(t, &outcome.provenance, &templates),
-        }
-        .ok()
+    let artifact = outcome.topology.as_ref().map(|t| match args.target {
+        Target::Compose => topoc_diff::Artifact::compose(topoc_emit::compose::model(t, &outcome.provenance)),
+        Target::Swarm => topoc_diff::Artifact::stack(topoc_emit::stack::model(t, &outcome.provenance)),
     });
     Ok(Compiled { outcome, artifact })
 }
