@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the topology: networks, members and addresses, published ports, relays')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two specs, or a spec with its version at a git revision: reachability pairs gained and lost, exposure, allocations, findings and the artifact. Exit 1 on new reachability or exposure (`--fail-on`)')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the spec language')
             [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -149,6 +150,21 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'topoc;diff' {
+            [CompletionResult]::new('--git', '--git', [CompletionResultType]::ParameterName, 'Compare the spec, its lock and its `topoc.toml` at this git revision with the working tree')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'How reachability pairs are named and grouped')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'What makes the diff exit 1')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The deploy target both sides are modeled and emitted for')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version both sides are modeled on (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--old-lock', '--old-lock', [CompletionResultType]::ParameterName, 'Lock file of the old spec (default: `<stem>.lock` beside it; with `--git`, that lock at REV)')
+            [CompletionResult]::new('--new-lock', '--new-lock', [CompletionResultType]::ParameterName, 'Lock file of the new spec (default: `<stem>.lock` beside it)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
+            [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating a lock file (the old side at REV is never written)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'topoc;schema' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
@@ -174,6 +190,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the topology: networks, members and addresses, published ports, relays')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two specs, or a spec with its version at a git revision: reachability pairs gained and lost, exposure, allocations, findings and the artifact. Exit 1 on new reachability or exposure (`--fail-on`)')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the spec language')
             [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -195,6 +212,9 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             break
         }
         'topoc;help;verify' {
+            break
+        }
+        'topoc;help;diff' {
             break
         }
         'topoc;help;schema' {

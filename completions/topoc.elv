@@ -31,6 +31,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand explain 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it'
             cand graph 'Draw the topology: networks, members and addresses, published ports, relays'
             cand verify 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch'
+            cand diff 'Compare two specs, or a spec with its version at a git revision: reachability pairs gained and lost, exposure, allocations, findings and the artifact. Exit 1 on new reachability or exposure (`--fail-on`)'
             cand schema 'Print the JSON Schema of the spec language'
             cand rule 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -139,6 +140,20 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'topoc;diff'= {
+            cand --git 'Compare the spec, its lock and its `topoc.toml` at this git revision with the working tree'
+            cand --format 'Output format'
+            cand --level 'How reachability pairs are named and grouped'
+            cand --fail-on 'What makes the diff exit 1'
+            cand --target 'The deploy target both sides are modeled and emitted for'
+            cand --engine 'Docker Engine version both sides are modeled on (`20.10`, `28.2.2`, `current`)'
+            cand --old-lock 'Lock file of the old spec (default: `<stem>.lock` beside it; with `--git`, that lock at REV)'
+            cand --new-lock 'Lock file of the new spec (default: `<stem>.lock` beside it)'
+            cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
+            cand --locked 'Fail instead of updating a lock file (the old side at REV is never written)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'topoc;schema'= {
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
             cand -v 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
@@ -162,6 +177,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand explain 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it'
             cand graph 'Draw the topology: networks, members and addresses, published ports, relays'
             cand verify 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch'
+            cand diff 'Compare two specs, or a spec with its version at a git revision: reachability pairs gained and lost, exposure, allocations, findings and the artifact. Exit 1 on new reachability or exposure (`--fail-on`)'
             cand schema 'Print the JSON Schema of the spec language'
             cand rule 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -177,6 +193,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;help;graph'= {
         }
         &'topoc;help;verify'= {
+        }
+        &'topoc;help;diff'= {
         }
         &'topoc;help;schema'= {
         }

@@ -260,6 +260,10 @@ pub(crate) enum Command {
     /// Deploy the topology on the Docker engine with probe containers and check that what
     /// the engine does is what the model says. Exit 1 on any mismatch.
     Verify(crate::commands::verify::VerifyArgs),
+    /// Compare two specs, or a spec with its version at a git revision: reachability pairs
+    /// gained and lost, exposure, allocations, findings and the artifact. Exit 1 on new
+    /// reachability or exposure (`--fail-on`).
+    Diff(crate::commands::diff::DiffArgs),
     /// Print the JSON Schema of the spec language.
     Schema,
     /// Print a rule's documentation (what it flags, why, how to fix it, examples), or list them.

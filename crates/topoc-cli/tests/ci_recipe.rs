@@ -549,3 +549,96 @@ fn recipes_run_on_the_examples() {
         assert!(dir.path().join("summary.md").exists(), "{}: the matrix step wrote the summary", example.display());
     }
 }
+
+/// The `topoc diff` recipes (docs/ci/github-diff.yml, docs/ci/gitlab-diff.yml): the scripts of
+/// each, in order.
+fn diff_recipe_scripts(origin: &str) -> Vec<String> {
+    let doc = yaml(origin);
+    let mut scripts = Vec::new();
+    if let Some(jobs) = doc["jobs"].as_object() {
+        for job in jobs.values() {
+            for step in job["steps"].as_array().expect("steps") {
+                scripts.extend(string(&step["run"]));
+            }
+        }
+    } else {
+        let job = &doc["topoc-diff"];
+        for key in ["before_script", "script"] {
+            for line in job[key].as_array().unwrap_or_else(|| panic!("{origin}: topoc-diff.{key}")) {
+                scripts.push(string(line).expect("a script line is a string"));
+            }
+        }
+    }
+    scripts
+}
+
+/// Run a recipe's `topoc diff` words in `dir`, with the CI variables set to a spec and the
+/// revision holding the old version of it; returns the exit code and what it wrote.
+fn run_recipe_diff(words: &[String], dir: &Path, base: &str) -> (Option<i32>, String) {
+    let args: Vec<String> = words[1..]
+        .iter()
+        .map(|w| match w.as_str() {
+            "$SPEC" => "topology.yaml".to_owned(),
+            w if w.contains('$') => base.to_owned(),
+            w => w.to_owned(),
+        })
+        .collect();
+    let out = support::topoc().current_dir(dir).args(&args).output().expect("run topoc");
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn diff_recipes_post_what_topoc_diff_wrote_and_run_on_the_examples() {
+    let page = read("docs/ci.md");
+    for (origin, posts) in [("docs/ci/github-diff.yml", "--body-file"), ("docs/ci/gitlab-diff.yml", "body@")] {
+        let text = read(origin);
+        assert!(page.contains(&format!("```yaml\n{text}```\n")), "docs/ci.md does not quote {origin} verbatim");
+        let scripts = diff_recipe_scripts(origin);
+        let runs = topoc_runs(origin, &scripts).unwrap_or_else(|e| panic!("{e}"));
+        let diff = runs.iter().find(|r| r.subcommand == "diff").unwrap_or_else(|| panic!("{origin}: no `topoc diff`"));
+        assert_eq!(diff.raw("format").as_deref(), Some("markdown"), "{origin}: `{}`", diff.line);
+        assert!(diff.raw("git").is_some() && diff.flag("locked"), "{origin}: `{}` needs --git and --locked", diff.line);
+        let written = diff.stdout.clone().unwrap_or_else(|| panic!("{origin}: `{}` is not redirected", diff.line));
+        let posted = scripts.iter().flat_map(|s| shell_commands(s)).any(|c| {
+            c.words.iter().any(|w| w == &format!("{posts}{written}"))
+                || c.words.windows(2).any(|p| p[0] == posts && p[1] == written)
+        });
+        assert!(posted, "{origin}: nothing posts {written}");
+        let words: Vec<String> = shell_commands(&scripts.join("\n"))
+            .into_iter()
+            .find(|c| c.words.len() > 1 && c.words[0] == "topoc" && c.words[1] == "diff")
+            .expect("the diff command")
+            .words;
+        // Each example: the design as written committed, the repaired design in the working tree
+        // (macvlan-runtimes: the as-written steady state, since its first stage does not resolve).
+        for spec in support::example_specs() {
+            let example = spec.parent().expect("example dir");
+            let stage2 = example.join("topology.as-written.stage2.yaml");
+            let as_written = if stage2.exists() { stage2 } else { example.join("topology.as-written.yaml") };
+            if spec.file_name().is_none_or(|n| n != "topology.yaml") || !as_written.exists() {
+                continue;
+            }
+            let dir = tempfile::tempdir().expect("tempdir");
+            let root = dir.path();
+            std::fs::copy(&as_written, root.join("topology.yaml")).expect("copy");
+            let old_lock = example.join("topology.as-written.lock");
+            if old_lock.exists() {
+                std::fs::copy(&old_lock, root.join("topology.lock")).expect("copy");
+            }
+            git(root, &["init", "-q"]);
+            git(root, &["add", "."]);
+            git(root, &["-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "as written"]);
+            std::fs::copy(&spec, root.join("topology.yaml")).expect("copy");
+            let _ = std::fs::remove_file(root.join("topology.lock"));
+            if example.join("topology.lock").exists() {
+                std::fs::copy(example.join("topology.lock"), root.join("topology.lock")).expect("copy");
+            }
+            let (code, markdown) = run_recipe_diff(&words, root, "HEAD");
+            // Every repair changes something (findings at least); exit 2 would fail the job.
+            assert!(matches!(code, Some(0 | 1)), "{origin} on {}: exit {code:?}", example.display());
+            assert!(markdown.starts_with("### topoc diff: "), "{origin} on {}:\n{markdown}", example.display());
+            assert!(markdown.contains("\n<details><summary>Findings: "), "{}:\n{markdown}", example.display());
+            assert!(markdown.contains("`HEAD:topology.yaml` → `topology.yaml`"), "{}:\n{markdown}", example.display());
+        }
+    }
+}

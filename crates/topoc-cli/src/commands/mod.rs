@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+pub(crate) mod diff;
 mod explain;
 mod graph;
 mod matrix;
@@ -29,6 +30,7 @@ pub(crate) fn run(cli: Cli) -> Exit {
         }
         Command::Graph { spec, policy, output } => graph::exec(&spec, &policy, output, &reporter),
         Command::Verify(args) => verify::exec(&args, &reporter),
+        Command::Diff(args) => diff::exec(&args, &reporter),
         Command::Schema => schema::exec(),
         Command::Rule(args) => rule::exec(&args, &reporter),
         Command::Probe(args) => probe::exec(&args),
