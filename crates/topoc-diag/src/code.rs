@@ -70,6 +70,12 @@ codes! {
     ConflictingKeys = "conflicting-keys", Error;
     /// The document is too large or expands too far (alias bombs, nesting).
     ResourceLimit = "resource-limit", Error;
+    /// A Compose key or value form the topoc spec does not carry yet: reported where it is
+    /// written instead of being dropped, so nothing changes meaning without a word.
+    ComposeNotCarried = "compose-not-carried", Warning;
+    /// A compose file refers to something Compose could not load: a missing `-f`, `include` or
+    /// `extends` file, an `extends` cycle, or a service `extends` names that does not exist.
+    ComposeReference = "compose-reference", Error;
     /// A CIDR that does not parse.
     InvalidCidr = "invalid-cidr", Error;
     /// A CIDR with host bits set (10.0.0.1/24): Docker rejects or silently truncates it.
