@@ -68,15 +68,21 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
             return Ok(Outcome { files, diagnostics, topology: None, analysis: None, provenance });
         }
     };
-    let format = Format::from_path(&display);
-    let file = files.add(display, text.as_str());
-    let spec = match topoc_spec::load(&text, format, file) {
-        Ok(spec) => spec,
-        Err(diags) => {
-            diagnostics.extend(diags);
-            diagnostics.sort();
-            return Ok(Outcome { files, diagnostics, topology: None, analysis: None, provenance });
+    // A compose file is read through the import, so findings land on its own lines.
+    let (spec, read) = if args.compose.compose || topoc_import::looks_like_compose(&text) {
+        crate::commands::import::load_for_analysis(&args.spec, &args.compose, &mut files)
+    } else {
+        let format = Format::from_path(&display);
+        let file = files.add(display, text.as_str());
+        match topoc_spec::load(&text, format, file) {
+            Ok(spec) => (Some(spec), Diagnostics::new()),
+            Err(diags) => (None, diags),
         }
+    };
+    diagnostics.extend(read);
+    let Some(spec) = spec else {
+        diagnostics.sort();
+        return Ok(Outcome { files, diagnostics, topology: None, analysis: None, provenance });
     };
 
     let lock_path = args.lock.clone().unwrap_or_else(|| default_lock_path(&args.spec));

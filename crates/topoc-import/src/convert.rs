@@ -28,16 +28,21 @@ impl Context<'_> {
         let Some(file) = self.files.get(span.file) else {
             return Some(path.to_owned());
         };
-        let dir = Path::new(&file.path).parent().unwrap_or(Path::new(""));
-        let project = self.project_dir;
-        if dir == project || (dir.as_os_str().is_empty() && project == Path::new(".")) {
+        let dir = clean(Path::new(&file.path).parent().unwrap_or(Path::new("")));
+        let project = clean(self.project_dir);
+        if dir == project {
             return Some(path.to_owned());
         }
-        let rel = dir.strip_prefix(project).ok()?;
+        let rel = dir.strip_prefix(&project).ok()?;
         let rest = path.strip_prefix("./").unwrap_or(path);
         let joined = Path::new(".").join(rel).join(rest);
         Some(joined.to_string_lossy().replace('\\', "/"))
     }
+}
+
+/// A path without `.` components, so `./a` and `a` compare equal.
+fn clean(p: &Path) -> std::path::PathBuf {
+    p.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
 }
 
 /// The spec tree of a merged compose model.
@@ -104,7 +109,7 @@ pub(crate) fn project(compose: &Node, cx: &Context<'_>, diags: &mut Diagnostics)
 /// normalises it (lowercase; letters, digits, `-` and `_`).
 fn project_name(compose: &Node, cx: &Context<'_>, diags: &mut Diagnostics) -> Node {
     if let Some(name) = &cx.project_name {
-        return string(normalise_name(name), Span { end: compose.span.start, ..compose.span });
+        return scalar(normalise_name(name), Span { end: compose.span.start, ..compose.span });
     }
     if let Some(n) = get(compose, "name")
         && let Some(text) = n.as_scalar()
@@ -122,7 +127,7 @@ fn project_name(compose: &Node, cx: &Context<'_>, diags: &mut Diagnostics) -> No
     }
     let dir = std::fs::canonicalize(cx.project_dir).unwrap_or_else(|_| cx.project_dir.to_path_buf());
     let base = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "project".into());
-    string(normalise_name(&base), Span { end: compose.span.start, ..compose.span })
+    scalar(normalise_name(&base), Span { end: compose.span.start, ..compose.span })
 }
 
 fn normalise_name(name: &str) -> String {

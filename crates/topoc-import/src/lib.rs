@@ -79,7 +79,10 @@ pub fn load(options: &Options, files: &mut Files) -> Imported {
     let context = convert::Context { project_name: name, project_dir: &project_dir, profiles: &profiles, files };
     let spec = convert::project(&project, &context, &mut diagnostics);
     diagnostics.sort();
-    Imported { spec: Some(spec), diagnostics, project_dir }
+    // A project Compose itself could not load (a missing file, a broken `extends`) is not
+    // decoded: the decoder's findings would only repeat the cause.
+    let spec = (!diagnostics.has_errors()).then_some(spec);
+    Imported { spec, diagnostics, project_dir }
 }
 
 /// Decode a spec tree with topoc-spec's decoder: problems are located in the compose files.

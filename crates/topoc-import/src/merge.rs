@@ -195,7 +195,7 @@ pub(crate) fn list_to_map(node: &Node, split: fn(&str) -> (&str, Option<&str>)) 
                 Span::new(item.span.file, start, start + len)
             }
         };
-        let key = Node::new(NodeKind::Scalar { text: k.to_owned(), quoted: true }, sub(0, k.len()));
+        let key = Node::new(NodeKind::Scalar { text: k.to_owned(), quoted: false }, sub(0, k.len()));
         let value = match v {
             Some(v) => Node::new(NodeKind::Scalar { text: v.to_owned(), quoted: true }, sub(k.len() + 1, v.len())),
             None => Node::new(NodeKind::Null, item.span),

@@ -8,7 +8,7 @@ use topoc_model::Topology;
 use topoc_reach::{Analysis, Endpoint, PortSet, Via};
 use topoc_spec::Node;
 
-use crate::nodes::{map, scalar, seq, string};
+use crate::nodes::{map, scalar, seq};
 use topoc_diag::Span;
 
 /// One `allow` rule: from, to, destination ports (empty: every port).
@@ -20,44 +20,38 @@ pub fn allows(topo: &Topology, analysis: &Analysis) -> Vec<Allow> {
     let net = |id| format!("network:{}", topo.network(id).name);
     for (a, b, hops) in analysis.reach.edges() {
         for hop in hops {
-            match hop.via {
-                Via::Network(n) => {
-                    rules.insert((net(n), net(n), Vec::new()));
-                }
-                Via::HostRoute(n) => {
-                    rules.insert(("host".into(), net(n), Vec::new()));
-                }
+            let all = ports(&hop.ports);
+            // The selectors that name this kind of path; where the endpoint is another (a
+            // `network_mode: host` service walks the host's paths), its own services instead.
+            let (from, to, ports) = match hop.via {
+                Via::Network(n) => (net(n), net(n), Vec::new()),
+                Via::HostRoute(n) => ("host".into(), net(n), Vec::new()),
                 // The default never judges containers reaching host services (policy.rs).
-                Via::ToHost(_) => {}
-                Via::Egress(n) => {
-                    rules.insert((net(n), "external".into(), Vec::new()));
-                }
-                Via::Lan(n) if a == Endpoint::External => {
-                    rules.insert(("external".into(), net(n), Vec::new()));
-                }
-                Via::Lan(n) => {
-                    rules.insert((net(n), "external".into(), Vec::new()));
-                }
+                Via::ToHost(_) => continue,
+                Via::Egress(n) => (net(n), "external".into(), Vec::new()),
+                Via::Lan(n) if a == Endpoint::External => ("external".into(), net(n), Vec::new()),
+                Via::Lan(n) => (net(n), "external".into(), Vec::new()),
+                // Containers reach a published port through the host's addresses: one rule for
+                // all of them (`*` selects every service), as for the host and the LAN.
                 Via::Published { service, .. } => {
-                    // Host-only (loopback) ports are reached from the host alone; others from
-                    // the outside world, the host and containers alike.
-                    let from = if a == Endpoint::Host { "host" } else { "*" };
-                    rules.insert((from.into(), topo.service(service).name.clone(), ports(&hop.ports)));
+                    let from = match a {
+                        Endpoint::Host => "host",
+                        Endpoint::External => "external",
+                        Endpoint::Class(_) => "*",
+                    };
+                    (from.into(), topo.service(service).name.clone(), all.clone())
                 }
-                _ => {
-                    for from in names(topo, analysis, a) {
-                        for to in names(topo, analysis, b) {
-                            rules.insert((from.clone(), to, ports(&hop.ports)));
-                        }
-                    }
+                _ => (String::new(), String::new(), all.clone()),
+            };
+            let froms = if selects(topo, analysis, &from, a) { vec![from] } else { names(topo, analysis, a) };
+            let tos = if selects(topo, analysis, &to, b) { vec![to] } else { names(topo, analysis, b) };
+            for f in &froms {
+                for t in &tos {
+                    rules.insert((f.clone(), t.clone(), ports.clone()));
                 }
             }
         }
     }
-    // A `*` rule for a port makes the `host` rule for the same port redundant.
-    let wide: BTreeSet<(String, Vec<u16>)> =
-        rules.iter().filter(|(f, _, _)| f == "*").map(|(_, t, p)| (t.clone(), p.clone())).collect();
-    rules.retain(|(f, t, p)| !(f == "host" && wide.contains(&(t.clone(), p.clone()))));
     rules.into_iter().collect()
 }
 
@@ -65,6 +59,18 @@ fn ports(set: &PortSet) -> Vec<u16> {
     match set {
         PortSet::Some(p) => p.iter().copied().collect(),
         _ => Vec::new(),
+    }
+}
+
+/// Whether a selector this module writes picks the endpoint.
+fn selects(topo: &Topology, analysis: &Analysis, selector: &str, e: Endpoint) -> bool {
+    match (selector, e) {
+        ("host", Endpoint::Host) | ("external", Endpoint::External) | ("*", Endpoint::Class(_)) => true,
+        (s, Endpoint::Class(c)) => match s.strip_prefix("network:") {
+            Some(n) => analysis.classes.classes[c.index()].networks.iter().any(|id| topo.network(*id).name == n),
+            None => analysis.classes.classes[c.index()].members.iter().all(|m| topo.service(*m).name == s),
+        },
+        _ => false,
     }
 }
 
@@ -84,7 +90,7 @@ pub fn section(rules: &[Allow], span: Span) -> Node {
     let items = rules
         .iter()
         .map(|(from, to, ports)| {
-            let mut body = vec![(scalar("from", span), string(from, span)), (scalar("to", span), string(to, span))];
+            let mut body = vec![(scalar("from", span), scalar(from, span)), (scalar("to", span), scalar(to, span))];
             if !ports.is_empty() {
                 body.push((
                     scalar("ports", span),

@@ -8,6 +8,11 @@ use crate::nodes::{entries, key_text, map, scalar, seq, string};
 use foldhash::HashMap;
 use topoc_spec::{Node, NodeKind};
 
+/// The text around the index in a member's name: (before, after).
+type Shape = (String, String);
+/// A member: its position among the services and its id.
+type Member = (usize, String);
+
 /// The smallest group worth a template.
 const MIN_MEMBERS: usize = 2;
 
@@ -20,7 +25,7 @@ pub fn fold(spec: &Node) -> Node {
         return spec.clone();
     };
     // Candidate groups: the same text around the last run of digits in the name.
-    let mut groups: Vec<((String, String), Vec<(usize, String)>)> = Vec::new();
+    let mut groups: Vec<(Shape, Vec<Member>)> = Vec::new();
     let mut by_shape: HashMap<(String, String), usize> = HashMap::default();
     for (i, (name, _)) in entries(services).iter().enumerate() {
         if let Some((prefix, id, suffix)) = split_index(key_text(name)) {

@@ -52,19 +52,19 @@ fn block_value(out: &mut String, v: &Node, depth: usize) {
     let inline = flow(v);
     let fits = depth * 2 + inline.len() < FLOW_WIDTH;
     match &v.kind {
-        NodeKind::Map(entries) if !entries.is_empty() && !(fits && shallow(v)) => {
+        NodeKind::Map(entries) if !(entries.is_empty() || fits && shallow(v)) => {
             out.push('\n');
             for (k, val) in entries {
                 block_entry(out, k, val, depth + 1);
             }
         }
-        NodeKind::Seq(items) if !items.is_empty() && !(fits && shallow(v)) => {
+        NodeKind::Seq(items) if !(items.is_empty() || fits && shallow(v)) => {
             out.push('\n');
             for item in items {
                 indent(out, depth + 1);
                 out.push('-');
                 match &item.kind {
-                    NodeKind::Map(entries) if !entries.is_empty() && !(fits_item(item, depth) && shallow(item)) => {
+                    NodeKind::Map(entries) if !(entries.is_empty() || fits_item(item, depth) && shallow(item)) => {
                         // `- key: value` with the rest of the mapping aligned under the first key.
                         let mut first = true;
                         for (k, val) in entries {
@@ -102,7 +102,7 @@ fn fits_item(item: &Node, depth: usize) -> bool {
 /// Collections of scalars only (one level), which read well in flow style.
 fn shallow(n: &Node) -> bool {
     match &n.kind {
-        NodeKind::Map(e) => e.iter().all(|(_, v)| leaf(v)),
+        NodeKind::Map(e) => e.iter().all(|(_, v)| leaf(v) || matches!(&v.kind, NodeKind::Seq(i) if i.iter().all(leaf))),
         NodeKind::Seq(items) => items.iter().all(leaf),
         _ => true,
     }

@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod explain;
 mod graph;
+pub(crate) mod import;
 mod matrix;
 pub(crate) mod probe;
 mod schema;
@@ -24,6 +25,7 @@ pub(crate) fn run(cli: Cli) -> Exit {
         Command::Explain { spec, target, from, to } => explain::exec(&spec, &target, &from, &to, &reporter),
         Command::Graph { spec, output } => graph::exec(&spec, output, &reporter),
         Command::Verify(args) => verify::exec(&args, &reporter),
+        Command::Import(args) => import::exec(&args, &reporter),
         Command::Schema => schema::exec(),
         Command::Probe(args) => probe::exec(&args),
     }
