@@ -39,7 +39,8 @@ pub fn fold(spec: &Node) -> Node {
     }
     let mut folded = vec![false; entries(services).len()];
     let mut templates: Vec<(Node, Node)> = Vec::new();
-    let mut used_names: Vec<String> = entries(services).iter().map(|(k, _)| key_text(k).to_owned()).collect();
+    let mut used_names: foldhash::HashSet<String> =
+        entries(services).iter().map(|(k, _)| key_text(k).to_owned()).collect();
     for ((prefix, suffix), members) in groups {
         if members.len() < MIN_MEMBERS {
             continue;
@@ -96,7 +97,7 @@ fn split_index(name: &str) -> Option<(&str, &str, &str)> {
 }
 
 /// A template name from the shared part of the members' names, unique among the services.
-fn template_name(prefix: &str, suffix: &str, used: &mut Vec<String>) -> String {
+fn template_name(prefix: &str, suffix: &str, used: &mut foldhash::HashSet<String>) -> String {
     let base = format!("{}{}", prefix.trim_end_matches(['-', '_', '.']), suffix);
     let base = if base.is_empty() { "replicas".to_owned() } else { base };
     let mut name = base.clone();
@@ -105,7 +106,7 @@ fn template_name(prefix: &str, suffix: &str, used: &mut Vec<String>) -> String {
         name = format!("{base}-{n}");
         n += 1;
     }
-    used.push(name.clone());
+    used.insert(name.clone());
     name
 }
 
@@ -135,13 +136,8 @@ fn unify(group: &[&Node], ids: &[&str]) -> Option<Node> {
             if same {
                 NodeKind::Scalar { text: text.clone(), quoted: *quoted }
             } else {
-                let shared = replace_number(text, ids[0]);
-                let all =
-                    group.iter().zip(ids).all(|(n, id)| n.as_scalar().is_some_and(|t| replace_number(t, id) == shared));
-                if !all || !shared.contains("{id}") {
-                    return None;
-                }
-                NodeKind::Scalar { text: shared, quoted: *quoted }
+                let texts: Vec<&str> = group.iter().filter_map(|n| n.as_scalar()).collect();
+                NodeKind::Scalar { text: unify_text(&texts, ids)?, quoted: *quoted }
             }
         }
         NodeKind::Seq(items) => {
@@ -179,23 +175,39 @@ fn unify(group: &[&Node], ids: &[&str]) -> Option<Node> {
     Some(Node::new(kind, first.span))
 }
 
-fn replace_number(text: &str, id: &str) -> String {
-    if !text.contains(id) {
-        return text.to_owned();
+/// Texts that differ only where each holds its member's id: split into runs of digits and of
+/// other characters, every run must be the same in all texts or be each text's own id.
+fn unify_text(texts: &[&str], ids: &[&str]) -> Option<String> {
+    let runs: Vec<Vec<&str>> = texts.iter().map(|t| digit_runs(t)).collect();
+    let width = runs[0].len();
+    if runs.iter().any(|r| r.len() != width) {
+        return None;
     }
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + 4);
-    let mut i = 0;
-    while i < text.len() {
-        let bounded_before = i == 0 || !bytes[i - 1].is_ascii_digit();
-        let end = i + id.len();
-        if bounded_before && text[i..].starts_with(id) && (end == text.len() || !bytes[end].is_ascii_digit()) {
+    let mut out = String::new();
+    let mut placed = false;
+    for i in 0..width {
+        let first = runs[0][i];
+        if runs.iter().all(|r| r[i] == first) {
+            out.push_str(first);
+        } else if runs.iter().zip(ids).all(|(r, id)| r[i] == *id) {
             out.push_str("{id}");
-            i = end;
+            placed = true;
         } else {
-            let c = text[i..].chars().next().unwrap_or_default();
-            out.push(c);
-            i += c.len_utf8();
+            return None;
+        }
+    }
+    placed.then_some(out)
+}
+
+/// `t12-worker-3` → `t`, `12`, `-worker-`, `3`.
+fn digit_runs(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for i in 1..=bytes.len() {
+        if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[i - 1].is_ascii_digit() {
+            out.push(&text[start..i]);
+            start = i;
         }
     }
     out
@@ -240,9 +252,10 @@ mod tests {
     }
 
     #[test]
-    fn numbers_inside_longer_numbers_are_not_the_index() {
-        assert_eq!(replace_number("10.0.1.11", "1"), "10.0.{id}.11");
-        assert_eq!(replace_number("w-12", "2"), "w-12");
-        assert_eq!(replace_number("w-2", "2"), "w-{id}");
+    fn only_the_runs_that_vary_with_the_index_become_the_placeholder() {
+        assert_eq!(unify_text(&["t1-worker-1", "t1-worker-2"], &["1", "2"]), Some("t1-worker-{id}".into()));
+        assert_eq!(unify_text(&["10.0.1.11", "10.0.1.12"], &["1", "2"]), None);
+        assert_eq!(unify_text(&["10.0.1.1", "10.0.1.2"], &["1", "2"]), Some("10.0.1.{id}".into()));
+        assert_eq!(unify_text(&["w-12", "w-13"], &["2", "3"]), None);
     }
 }
