@@ -187,6 +187,33 @@ fn corpus_round_trips_through_import_and_build() {
             .output()
             .expect("run topoc build");
         assert!(build.status.success(), "{}: build failed: {}", case.name, String::from_utf8_lossy(&build.stderr));
+        // The starting policy admits exactly today's paths: `check` on the import judges none.
+        let check = support::topoc()
+            .arg("check")
+            .arg(&spec)
+            .arg("--lock")
+            .arg(&lock)
+            .args(["--format", "json"])
+            .output()
+            .expect("run topoc check");
+        let judged: Json = serde_json::from_slice(&check.stdout).expect("check JSON");
+        let policy_findings: Vec<&Json> = judged["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|d| {
+                matches!(
+                    d["code"].as_str(),
+                    Some(
+                        "topoc::over-broad"
+                            | "topoc::policy-violation"
+                            | "topoc::unsatisfied-allow"
+                            | "topoc::unused-rule"
+                    )
+                )
+            })
+            .collect();
+        assert!(policy_findings.is_empty(), "{}: the imported policy does not fit: {policy_findings:#?}", case.name);
         let mut files = vec![case.main.clone()];
         let mut it = case.args.iter();
         while let Some(a) = it.next() {

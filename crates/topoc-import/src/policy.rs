@@ -52,6 +52,18 @@ pub fn allows(topo: &Topology, analysis: &Analysis) -> Vec<Allow> {
             }
         }
     }
+    // When the host reaches every service on every port (bridge networks route the host in),
+    // one `host → *` rule says it, instead of one per network and published port.
+    let everywhere = !analysis.classes.classes.is_empty()
+        && analysis
+            .classes
+            .classes
+            .iter()
+            .all(|c| analysis.reach.ports(Endpoint::Host, Endpoint::Class(c.id)) == PortSet::All);
+    if everywhere {
+        rules.retain(|(f, _, _)| f != "host");
+        rules.insert(("host".into(), "*".into(), Vec::new()));
+    }
     rules.into_iter().collect()
 }
 

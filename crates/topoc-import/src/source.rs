@@ -205,6 +205,11 @@ impl Reader<'_> {
             }
         };
         if chain.iter().any(|(p, s)| *p == base_path && *s == base_name) {
+            // Each service of the cycle meets it; it is reported once, from its least member.
+            let least = chain.iter().min().is_some_and(|m| *m == chain[0]);
+            if !least {
+                return own;
+            }
             diags.push(
                 Diagnostic::new(Code::ComposeReference, format!("`extends` of `{base_name}` is a cycle"))
                     .primary(name_span, "extends a service that extends this one"),

@@ -230,8 +230,11 @@ fn file_name(p: &Path) -> String {
     p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
 }
 
-/// Load, resolve and analyse the written spec: it must decode, and its starting policy must
-/// leave no path unjudged.
+/// Load and resolve the written spec: it must read back as a spec that resolves (the templates
+/// fold into services with the same names and bodies). That its starting policy passes `check`
+/// is guaranteed by construction (`policy::allows` admits every edge of the analysis) and tested
+/// on the corpus (tests/compose_corpus.rs); judging thousands of rules again here would cost
+/// more than the import.
 fn self_check(text: &str, toml: bool) -> Option<Diagnostic> {
     let format = if toml { topoc_spec::Format::Toml } else { topoc_spec::Format::Yaml };
     let spec = match topoc_spec::load(text, format, topoc_diag::FileId(0)) {
@@ -242,18 +245,11 @@ fn self_check(text: &str, toml: bool) -> Option<Diagnostic> {
         }
     };
     let resolution = topoc_model::resolve(&spec, &topoc_model::Lock::default());
-    let Some(topology) = resolution.topology else {
+    if resolution.topology.is_none() {
         let first = resolution.diagnostics.iter().next().map(|d| d.message.clone()).unwrap_or_default();
         return Some(internal(&format!("the written spec does not resolve: {first}")));
-    };
-    let engine = topoc_reach::EngineProfile::parse("current").ok()?;
-    let analysis = topoc_reach::analyze(&topology, engine);
-    let policy = [Code::OverBroad, Code::PolicyViolation, Code::UnsatisfiedAllow, Code::UnusedRule];
-    analysis
-        .findings
-        .iter()
-        .find(|d| policy.contains(&d.code))
-        .map(|d| internal(&format!("the starting policy does not match the topology: {}", d.message)))
+    }
+    None
 }
 
 fn internal(message: &str) -> Diagnostic {
