@@ -79,7 +79,8 @@ deploy-labels\t''
 cpu-reservation\t''
 dnsrr-ingress\t''
 global-replicas\t''
-ingress-egress\t''"
+ingress-egress\t''
+carried-key\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand check" -l fail-on -d 'Exit 1 when a finding at or above this severity remains' -r -f -a "error\t'Exit 1 when an error remains'
 warning\t'Exit 1 when an error or a warning remains'
 never\t'Never exit 1 for findings (build still writes nothing when there are errors)'"
@@ -133,7 +134,8 @@ deploy-labels\t''
 cpu-reservation\t''
 dnsrr-ingress\t''
 global-replicas\t''
-ingress-egress\t''"
+ingress-egress\t''
+carried-key\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand build" -l fail-on -d 'Exit 1 when a finding at or above this severity remains' -r -f -a "error\t'Exit 1 when an error remains'
 warning\t'Exit 1 when an error or a warning remains'
 never\t'Never exit 1 for findings (build still writes nothing when there are errors)'"

@@ -10,7 +10,10 @@ use crate::{EmitError, Provenance, Templates};
 use serde::Serialize;
 use std::net::IpAddr;
 use std::sync::Arc;
-use topoc_model::{Access, Command, Driver, MountSource, NetworkMode, Protocol, SecretSource, Service, Topology};
+use topoc_model::{
+    Access, CarriedKeys, Command, DeployTimeValue, Driver, FileMount, MountSource, NetworkMode, Protocol, SecretSource,
+    Service, Topology,
+};
 
 pub const TEMPLATE: &str = "compose.yaml.j2";
 
@@ -24,6 +27,9 @@ pub struct ComposeModel {
     pub networks: Vec<NetworkView>,
     pub volumes: Vec<VolumeView>,
     pub secrets: Vec<SecretView>,
+    pub configs: Vec<SecretView>,
+    /// Top-level `x-` keys, as JSON values.
+    pub extensions: CarriedKeys,
 }
 
 #[derive(Debug, Serialize)]
@@ -38,6 +44,8 @@ pub struct NetworkView {
     pub driver_opts: Vec<(String, String)>,
     pub ipam: Vec<IpamView>,
     pub labels: Vec<(String, String)>,
+    /// Carried keys and `x-` extensions, as JSON values.
+    pub carried: CarriedKeys,
 }
 
 #[derive(Debug, Serialize)]
@@ -50,11 +58,14 @@ pub struct IpamView {
 #[derive(Debug, Serialize)]
 pub struct ServiceView {
     pub key: String,
-    pub image: String,
+    /// Absent for a service that only has `build`.
+    pub image: Option<String>,
     pub command: Option<CommandView>,
     pub entrypoint: Option<CommandView>,
-    pub environment: Vec<(String, String)>,
-    pub secrets: Vec<String>,
+    /// Values are Compose text; `None` passes the caller's variable through.
+    pub environment: Vec<(String, Option<String>)>,
+    pub secrets: Vec<FileMountView>,
+    pub configs: Vec<FileMountView>,
     pub volumes: Vec<MountView>,
     pub ports: Vec<PortView>,
     pub replicas: Option<u32>,
@@ -71,11 +82,32 @@ pub struct ServiceView {
     pub hostname: Option<String>,
     pub dns: Vec<String>,
     pub extra_hosts: Vec<(String, String)>,
-    pub depends_on: Vec<String>,
+    pub depends_on: Vec<DependencyView>,
     pub restart: Option<String>,
     pub gpus: Option<String>,
     pub working_dir: Option<String>,
     pub labels: Vec<(String, String)>,
+    /// Carried keys and `x-` extensions, as JSON values (already Compose text).
+    pub carried: CarriedKeys,
+}
+
+/// A secret or config mounted into a service (Compose's long form).
+#[derive(Debug, Serialize)]
+pub struct FileMountView {
+    pub source: String,
+    pub target: Option<String>,
+    pub uid: Option<String>,
+    pub gid: Option<String>,
+    pub mode: Option<topoc_model::Json>,
+}
+
+/// A `depends_on` entry, long form.
+#[derive(Debug, Serialize)]
+pub struct DependencyView {
+    pub service: String,
+    pub condition: &'static str,
+    pub restart: bool,
+    pub required: bool,
 }
 
 /// A command as Compose takes it: a string (shell form) or a list (exec form).
@@ -93,16 +125,24 @@ pub struct MountView {
     pub source: Option<String>,
     pub target: String,
     pub read_only: bool,
+    /// `bind:`, `volume:` and `tmpfs:` options, as Compose's mappings (absent when empty).
+    pub bind: Option<topoc_model::Json>,
+    pub volume: Option<topoc_model::Json>,
+    pub tmpfs: Option<topoc_model::Json>,
+    pub consistency: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct PortView {
     pub target: u16,
-    pub published: String,
+    /// Absent when the engine picks the host port.
+    pub published: Option<String>,
     pub host_ip: Option<String>,
     pub protocol: &'static str,
     /// `host` when the port bypasses the Swarm routing mesh; absent for the default.
     pub mode: Option<&'static str>,
+    pub name: Option<String>,
+    pub app_protocol: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -126,11 +166,13 @@ pub struct ResourcesView {
 
 #[derive(Debug, Serialize)]
 pub struct HealthcheckView {
-    pub test: CommandView,
+    pub test: Option<CommandView>,
     pub interval: Option<String>,
     pub timeout: Option<String>,
     pub retries: Option<u32>,
     pub start_period: Option<String>,
+    pub start_interval: Option<String>,
+    pub disable: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -151,6 +193,8 @@ pub struct VolumeView {
     pub driver: Option<String>,
     pub driver_opts: Vec<(String, String)>,
     pub labels: Vec<(String, String)>,
+    /// `x-` extensions.
+    pub carried: CarriedKeys,
 }
 
 #[derive(Debug, Serialize)]
@@ -159,7 +203,110 @@ pub struct SecretView {
     pub name: Option<String>,
     pub file: Option<String>,
     pub environment: Option<String>,
+    /// Inline content (configs).
+    pub content: Option<String>,
     pub external: bool,
+    /// Carried keys and `x-` extensions.
+    pub carried: CarriedKeys,
+}
+
+/// A top-level secret or config.
+pub(crate) fn secret_view(
+    name: &str,
+    engine_name: Option<&str>,
+    source: &SecretSource,
+    carried: &CarriedKeys,
+) -> SecretView {
+    SecretView {
+        key: name.to_owned(),
+        name: engine_name.map(esc),
+        file: match source {
+            SecretSource::File(f) => Some(esc(f)),
+            _ => None,
+        },
+        environment: match source {
+            SecretSource::Environment(e) => Some(esc(e)),
+            _ => None,
+        },
+        content: match source {
+            SecretSource::Content(c) => Some(esc(c)),
+            _ => None,
+        },
+        external: matches!(source, SecretSource::External),
+        carried: carried.clone(),
+    }
+}
+
+/// A secret or config mounted into a service.
+pub(crate) fn file_mount_view<I>(m: &FileMount<I>, name: &str) -> FileMountView {
+    FileMountView {
+        source: name.to_owned(),
+        target: m.target.as_deref().map(esc),
+        uid: m.uid.as_deref().map(esc),
+        gid: m.gid.as_deref().map(esc),
+        mode: m.mode.clone(),
+    }
+}
+
+/// A service's environment as Compose text: literal values escaped, then the variables
+/// Compose fills in when deploying.
+pub(crate) fn environment(s: &Service) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = s.environment.iter().map(|(k, v)| (k.clone(), Some(esc(v)))).collect();
+    out.extend(s.deploy_time_environment.iter().map(|(k, v)| match v {
+        DeployTimeValue::PassThrough => (k.clone(), None),
+        DeployTimeValue::Interpolated(t) => (k.clone(), Some(t.clone())),
+    }));
+    out
+}
+
+/// The image as Compose text, absent for a build-only service.
+pub(crate) fn image(s: &Service) -> Option<String> {
+    if s.image.is_empty() {
+        None
+    } else if s.image_interpolated {
+        Some(s.image.clone())
+    } else {
+        Some(esc(&s.image))
+    }
+}
+
+/// A mount, with its options as Compose's `bind:`, `volume:` and `tmpfs:` mappings.
+pub(crate) fn mount_view(topo: &Topology, m: &topoc_model::Mount) -> MountView {
+    use serde_json::{Map, Value};
+    let (kind, source) = match &m.source {
+        MountSource::Volume(v) => ("volume", Some(topo.volume(*v).name.clone())),
+        MountSource::Anonymous => ("volume", None),
+        MountSource::Bind(path) => ("bind", Some(esc(path))),
+        MountSource::Tmpfs => ("tmpfs", None),
+    };
+    let o = &m.options;
+    let object = |pairs: Vec<(&str, Option<Value>)>| {
+        let map: Map<String, Value> = pairs.into_iter().filter_map(|(k, v)| Some((k.to_owned(), v?))).collect();
+        (!map.is_empty()).then_some(Value::Object(map))
+    };
+    let bind = object(vec![
+        ("propagation", o.propagation.map(|p| Value::from(p.as_str()))),
+        ("create_host_path", o.create_host_path.then_some(Value::Bool(true))),
+        ("selinux", o.selinux.map(|s| Value::from(s.as_str()))),
+    ]);
+    let volume = object(vec![
+        ("nocopy", o.nocopy.then_some(Value::Bool(true))),
+        ("subpath", o.subpath.as_deref().map(|s| Value::from(esc(s)))),
+    ]);
+    let tmpfs = object(vec![
+        ("size", o.tmpfs_size.as_deref().map(|s| Value::from(esc(s)))),
+        ("mode", o.tmpfs_mode.map(Value::from)),
+    ]);
+    MountView {
+        kind,
+        source,
+        target: esc(&m.target),
+        read_only: m.access == Access::Ro,
+        bind,
+        volume,
+        tmpfs,
+        consistency: o.consistency.as_deref().map(esc),
+    }
 }
 
 /// Compose and the stack loader both interpolate `$VAR` and `${VAR}` in every value; `$$` is
@@ -224,25 +371,20 @@ pub fn model(topo: &Topology, provenance: &Provenance) -> ComposeModel {
                 driver: v.driver.as_deref().map(esc),
                 driver_opts: esc_pairs(&v.driver_opts),
                 labels: esc_pairs(&v.labels),
+                carried: v.carried.clone(),
             })
             .collect(),
         secrets: topo
             .secrets
             .iter()
-            .map(|s| SecretView {
-                key: s.name.clone(),
-                name: s.engine_name.as_deref().map(esc),
-                file: match &s.source {
-                    SecretSource::File(f) => Some(esc(f)),
-                    _ => None,
-                },
-                environment: match &s.source {
-                    SecretSource::Environment(e) => Some(esc(e)),
-                    _ => None,
-                },
-                external: matches!(s.source, SecretSource::External),
-            })
+            .map(|s| secret_view(&s.name, s.engine_name.as_deref(), &s.source, &s.carried))
             .collect(),
+        configs: topo
+            .configs
+            .iter()
+            .map(|c| secret_view(&c.name, c.engine_name.as_deref(), &c.source, &c.carried))
+            .collect(),
+        extensions: topo.extensions.clone(),
     }
 }
 
@@ -285,6 +427,7 @@ fn network(n: &topoc_model::Network) -> NetworkView {
         driver_opts,
         ipam: if n.external { Vec::new() } else { ipam },
         labels: esc_pairs(&n.labels),
+        carried: n.carried.clone(),
     }
 }
 
@@ -328,27 +471,18 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
         .iter()
         .map(|p| PortView {
             target: p.target,
-            published: p.published.to_string(),
+            published: p.published.map(|p| p.to_string()),
             host_ip: p.host_ip.map(|ip| ip.to_string()),
             protocol: match p.protocol {
                 Protocol::Tcp => "tcp",
                 Protocol::Udp => "udp",
             },
             mode: (p.mode == topoc_model::PortMode::Host).then_some("host"),
+            name: p.name.as_deref().map(esc),
+            app_protocol: p.app_protocol.as_deref().map(esc),
         })
         .collect();
-    let volumes = s
-        .mounts
-        .iter()
-        .map(|m| {
-            let (kind, source) = match &m.source {
-                MountSource::Volume(v) => ("volume", Some(topo.volume(*v).name.clone())),
-                MountSource::Bind(path) => ("bind", Some(esc(path))),
-                MountSource::Tmpfs => ("tmpfs", None),
-            };
-            MountView { kind, source, target: esc(&m.target), read_only: m.access == Access::Ro }
-        })
-        .collect();
+    let volumes = s.mounts.iter().map(|m| mount_view(topo, m)).collect();
     let d = &s.deploy;
     let resources = |r: &topoc_model::Resources| {
         (r.cpus.is_some() || r.memory.is_some())
@@ -376,22 +510,17 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
         || !deploy.labels.is_empty();
     ServiceView {
         key,
-        image: esc(&s.image),
+        image: image(s),
         command: s.command.as_ref().map(command),
         entrypoint: s.entrypoint.as_ref().map(command),
-        environment: esc_pairs(&s.environment),
-        secrets: s.secrets.iter().map(|id| topo.secret(*id).name.clone()).collect(),
+        environment: environment(s),
+        secrets: s.secrets.iter().map(|m| file_mount_view(m, &topo.secret(m.source).name)).collect(),
+        configs: s.configs.iter().map(|m| file_mount_view(m, &topo.config(m.source).name)).collect(),
         volumes,
         ports,
         replicas: (replica.is_none() && s.replicas != 1).then_some(s.replicas),
         deploy: has_deploy.then_some(deploy),
-        healthcheck: s.healthcheck.as_ref().map(|h| HealthcheckView {
-            test: command(&h.test),
-            interval: h.interval.as_deref().map(esc),
-            timeout: h.timeout.as_deref().map(esc),
-            retries: h.retries,
-            start_period: h.start_period.as_deref().map(esc),
-        }),
+        healthcheck: s.healthcheck.as_ref().map(healthcheck),
         networks,
         network_mode,
         user: s.user.as_deref().map(esc),
@@ -403,11 +532,33 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
         hostname: s.hostname.as_deref().map(esc),
         dns: s.dns.iter().map(|x| esc(x)).collect(),
         extra_hosts: esc_pairs(&s.extra_hosts),
-        depends_on: s.depends_on.iter().map(|id| topo.service(*id).name.clone()).collect(),
+        depends_on: s
+            .depends_on
+            .iter()
+            .map(|d| DependencyView {
+                service: compose_names(topo.service(d.service))[0].clone(),
+                condition: d.condition.as_str(),
+                restart: d.restart,
+                required: d.required,
+            })
+            .collect(),
         restart: s.restart.map(|r| r.as_str().to_owned()),
         gpus: s.gpus.as_deref().map(esc),
         working_dir: s.working_dir.as_deref().map(esc),
         labels: esc_pairs(&s.labels),
+        carried: s.carried.clone(),
+    }
+}
+
+pub(crate) fn healthcheck(h: &topoc_model::Healthcheck) -> HealthcheckView {
+    HealthcheckView {
+        test: h.test.as_ref().map(command),
+        interval: h.interval.as_deref().map(esc),
+        timeout: h.timeout.as_deref().map(esc),
+        retries: h.retries,
+        start_period: h.start_period.as_deref().map(esc),
+        start_interval: h.start_interval.as_deref().map(esc),
+        disable: h.disable,
     }
 }
 
@@ -418,8 +569,20 @@ pub fn render(topo: &Topology, provenance: &Provenance, templates: &Templates) -
     Ok(template.render(Root::value(model(topo, provenance)))?)
 }
 
-fields!(ComposeModel { model_version, header, name, services, networks, volumes, secrets });
-fields!(NetworkView { key, name, external, driver, internal, attachable, enable_ipv6, driver_opts, ipam, labels });
+fields!(ComposeModel { model_version, header, name, services, networks, volumes, secrets, configs, extensions });
+fields!(NetworkView {
+    key,
+    name,
+    external,
+    driver,
+    internal,
+    attachable,
+    enable_ipv6,
+    driver_opts,
+    ipam,
+    labels,
+    carried
+});
 fields!(ServiceView {
     key,
     image,
@@ -427,6 +590,7 @@ fields!(ServiceView {
     entrypoint,
     environment,
     secrets,
+    configs,
     volumes,
     ports,
     replicas,
@@ -448,6 +612,7 @@ fields!(ServiceView {
     gpus,
     working_dir,
     labels,
+    carried,
 } kept: [deploy, healthcheck, environment]);
 
 impl Model for ComposeModel {

@@ -117,7 +117,7 @@ pub fn dot(topo: &Topology) -> String {
             let _ = writeln!(
                 out,
                 "  \"host\" -> \"s{i}\" [color=red, label={}];",
-                dot_quote(&format!("{bind}{} → {}", p.published, p.target))
+                dot_quote(&format!("{bind}{} → {}", p.host_port(), p.target))
             );
         }
         for r in &s.relays {
@@ -202,7 +202,7 @@ pub fn mermaid(topo: &Topology) -> String {
         }
         for p in &s.ports {
             let bind = p.host_ip.map(|ip| format!("{ip}:")).unwrap_or_default();
-            let _ = writeln!(out, "  host -->|{}| s{i}", mm(&format!("{bind}{} → {}", p.published, p.target)));
+            let _ = writeln!(out, "  host -->|{}| s{i}", mm(&format!("{bind}{} → {}", p.host_port(), p.target)));
         }
         for r in &s.relays {
             if let topoc_model::SelectorTarget::Services(ids) = &r.to.target {

@@ -22,14 +22,15 @@
 //! - `restart` becomes `deploy.restart_policy.condition`.
 //! - `deploy.resources.*.cpus` is a string, as the format requires.
 
-use crate::compose::{CommandView, HealthcheckView, MountView, ResourcesView, VolumeView, command, esc, esc_pairs};
+use crate::compose::{
+    CommandView, FileMountView, HealthcheckView, MountView, ResourcesView, VolumeView, command, esc, esc_pairs,
+};
 use crate::lazy::{Items, Model, Root, fields};
 use crate::{EmitError, Provenance, Templates};
 use serde::Serialize;
 use std::sync::Arc;
 use topoc_model::{
-    Access, DeployMode, Driver, MountSource, NetworkMode, PortMode, Protocol, RestartPolicy, SecretSource, Service,
-    Topology,
+    CarriedKeys, DeployMode, Driver, NetworkMode, PortMode, Protocol, RestartPolicy, SecretSource, Service, Topology,
 };
 
 pub const TEMPLATE: &str = "stack.yaml.j2";
@@ -50,6 +51,9 @@ pub struct StackModel {
     pub networks: Vec<NetworkView>,
     pub volumes: Vec<VolumeView>,
     pub secrets: Vec<SecretView>,
+    pub configs: Vec<SecretView>,
+    /// Top-level `x-` keys.
+    pub extensions: CarriedKeys,
 }
 
 #[derive(Debug, Serialize)]
@@ -68,11 +72,13 @@ pub struct NetworkView {
 #[derive(Debug, Serialize)]
 pub struct ServiceView {
     pub key: String,
-    pub image: String,
+    pub image: Option<String>,
     pub command: Option<CommandView>,
     pub entrypoint: Option<CommandView>,
-    pub environment: Vec<(String, String)>,
-    pub secrets: Vec<String>,
+    /// Values are Compose text; `None` passes the caller's variable through.
+    pub environment: Vec<(String, Option<String>)>,
+    pub secrets: Vec<FileMountView>,
+    pub configs: Vec<FileMountView>,
     pub volumes: Vec<MountView>,
     pub ports: Vec<PortView>,
     pub deploy: Option<DeployView>,
@@ -88,12 +94,15 @@ pub struct ServiceView {
     /// `host:address` entries (the list form every 3.x version reads).
     pub extra_hosts: Vec<String>,
     pub labels: Vec<(String, String)>,
+    /// `x-` extensions (the stack file takes no carried keys: `targets::check` reports them).
+    pub extensions: CarriedKeys,
 }
 
 #[derive(Debug, Serialize)]
 pub struct PortView {
     pub target: u16,
-    pub published: u16,
+    /// Absent when Swarm picks the host port.
+    pub published: Option<u16>,
     pub protocol: &'static str,
     /// `ingress` (the routing mesh) or `host`, always written.
     pub mode: &'static str,
@@ -125,6 +134,12 @@ pub struct SecretView {
     pub name: Option<String>,
     pub file: Option<String>,
     pub external: bool,
+    /// `x-` extensions.
+    pub extensions: CarriedKeys,
+}
+
+fn extensions(carried: &CarriedKeys) -> CarriedKeys {
+    carried.iter().filter(|(k, _)| k.starts_with("x-")).cloned().collect()
 }
 
 /// Whether the stack can create this network: not a node-local macvlan/ipvlan network.
@@ -185,22 +200,35 @@ pub fn model(topo: &Topology, provenance: &Provenance) -> StackModel {
                 driver: v.driver.as_deref().map(esc),
                 driver_opts: esc_pairs(&v.driver_opts),
                 labels: esc_pairs(&v.labels),
+                carried: extensions(&v.carried),
             })
             .collect(),
         secrets: topo
             .secrets
             .iter()
             .filter(|s| !matches!(s.source, SecretSource::Environment(_)))
-            .map(|s| SecretView {
-                key: s.name.clone(),
-                name: s.engine_name.as_deref().map(esc),
-                file: match &s.source {
-                    SecretSource::File(f) => Some(esc(f)),
-                    _ => None,
-                },
-                external: matches!(s.source, SecretSource::External),
-            })
+            .map(|s| secret_view(&s.name, s.engine_name.as_deref(), &s.source, &s.carried))
             .collect(),
+        configs: topo
+            .configs
+            .iter()
+            .filter(|s| !matches!(s.source, SecretSource::Environment(_)))
+            .map(|s| secret_view(&s.name, s.engine_name.as_deref(), &s.source, &s.carried))
+            .collect(),
+        extensions: topo.extensions.clone(),
+    }
+}
+
+fn secret_view(key: &str, name: Option<&str>, source: &SecretSource, carried: &CarriedKeys) -> SecretView {
+    SecretView {
+        key: key.to_owned(),
+        name: name.map(esc),
+        file: match source {
+            SecretSource::File(f) => Some(esc(f)),
+            _ => None,
+        },
+        external: matches!(source, SecretSource::External),
+        extensions: extensions(carried),
     }
 }
 
@@ -261,12 +289,17 @@ fn service(topo: &Topology, s: &Service, host_key: &str) -> ServiceView {
         .mounts
         .iter()
         .map(|m| {
-            let (kind, source) = match &m.source {
-                MountSource::Volume(v) => ("volume", Some(topo.volume(*v).name.clone())),
-                MountSource::Bind(path) => ("bind", Some(esc(path))),
-                MountSource::Tmpfs => ("tmpfs", None),
-            };
-            MountView { kind, source, target: esc(&m.target), read_only: m.access == Access::Ro }
+            let mut view: MountView = crate::compose::mount_view(topo, m);
+            // The stack format has neither: Swarm never creates a missing host path, and
+            // relabels nothing.
+            if let Some(serde_json::Value::Object(bind)) = &mut view.bind {
+                bind.remove("create_host_path");
+                bind.remove("selinux");
+                if bind.is_empty() {
+                    view.bind = None;
+                }
+            }
+            view
         })
         .collect();
     let d = &s.deploy;
@@ -303,27 +336,27 @@ fn service(topo: &Topology, s: &Service, host_key: &str) -> ServiceView {
     let secrets = s
         .secrets
         .iter()
-        .map(|id| topo.secret(*id))
-        .filter(|x| !matches!(x.source, SecretSource::Environment(_)))
-        .map(|x| x.name.clone())
+        .filter(|m| !matches!(topo.secret(m.source).source, SecretSource::Environment(_)))
+        .map(|m| crate::compose::file_mount_view(m, &topo.secret(m.source).name))
+        .collect();
+    let configs = s
+        .configs
+        .iter()
+        .filter(|m| !matches!(topo.config(m.source).source, SecretSource::Environment(_)))
+        .map(|m| crate::compose::file_mount_view(m, &topo.config(m.source).name))
         .collect();
     ServiceView {
         key: s.name.clone(),
-        image: esc(&s.image),
+        image: crate::compose::image(s),
         command: s.command.as_ref().map(command),
         entrypoint: s.entrypoint.as_ref().map(command),
-        environment: esc_pairs(&s.environment),
+        environment: crate::compose::environment(s),
         secrets,
+        configs,
         volumes,
         ports,
         deploy: has_deploy.then_some(deploy),
-        healthcheck: s.healthcheck.as_ref().map(|h| HealthcheckView {
-            test: command(&h.test),
-            interval: h.interval.as_deref().map(esc),
-            timeout: h.timeout.as_deref().map(esc),
-            retries: h.retries,
-            start_period: h.start_period.as_deref().map(esc),
-        }),
+        healthcheck: s.healthcheck.as_ref().map(crate::compose::healthcheck),
         networks,
         user: s.user.as_deref().map(esc),
         working_dir: s.working_dir.as_deref().map(esc),
@@ -334,6 +367,7 @@ fn service(topo: &Topology, s: &Service, host_key: &str) -> ServiceView {
         dns: s.dns.iter().map(|x| esc(x)).collect(),
         extra_hosts: s.extra_hosts.iter().map(|(h, ip)| esc(&format!("{h}:{ip}"))).collect(),
         labels: esc_pairs(&s.labels),
+        extensions: extensions(&s.carried),
     }
 }
 
@@ -345,7 +379,18 @@ pub fn render(topo: &Topology, provenance: &Provenance, templates: &Templates) -
     Ok(template.render(Root::value(model(topo, provenance)))?)
 }
 
-fields!(StackModel { model_version, header, stack, format_version, services, networks, volumes, secrets });
+fields!(StackModel {
+    model_version,
+    header,
+    stack,
+    format_version,
+    services,
+    networks,
+    volumes,
+    secrets,
+    configs,
+    extensions,
+});
 fields!(NetworkView { key, name, external, driver, internal, attachable, driver_opts, subnet, labels });
 fields!(ServiceView {
     key,
@@ -354,6 +399,7 @@ fields!(ServiceView {
     entrypoint,
     environment,
     secrets,
+    configs,
     volumes,
     ports,
     deploy,
@@ -368,6 +414,7 @@ fields!(ServiceView {
     dns,
     extra_hosts,
     labels,
+    extensions,
 } kept: [deploy, healthcheck]);
 
 impl Model for StackModel {

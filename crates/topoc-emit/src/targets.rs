@@ -134,6 +134,8 @@ features! {
     GlobalReplicas = "global-replicas";
     /// A routing-mesh (`mode: ingress`) port on a service whose networks are all internal.
     IngressEgress = "ingress-egress";
+    /// A Compose key topoc carries outside the model (`build`, `logging`, `profiles`, ...).
+    CarriedKey = "carried-key";
 }
 
 /// What a target does with a feature.
@@ -312,6 +314,12 @@ const SWARM: &[Capability] = &[
         "advertise the GPUs as generic resources in each node's daemon configuration and reserve them there (outside topoc)",
     ),
     row(
+        Feature::CarriedKey,
+        DROP,
+        "the stack file carries the network model only: keys topoc carries outside the model (`build`, `logging`, `ulimits`, ...) are not written to it",
+        "remove the key, or deploy with Compose",
+    ),
+    row(
         Feature::DependsOn,
         DROP,
         "Swarm starts every service at once: `docker stack deploy` ignores `depends_on`",
@@ -366,6 +374,7 @@ fn drop_effect(feature: Feature) -> &'static str {
         Feature::SecurityOpt => "the service runs with the engine's default security options",
         Feature::Gpus => "the service gets no GPU",
         Feature::DependsOn => "every service starts at once",
+        Feature::CarriedKey => "the key is left out of the stack file",
         _ => "the output leaves it out",
     }
 }
@@ -484,7 +493,7 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
         }
         for p in &s.ports {
             if let Some(ip) = p.host_ip.filter(|ip| !ip.is_unspecified()) {
-                add!(Feature::HostIp, p.span, format!("`{name}` publishes {} on {ip} only", p.published));
+                add!(Feature::HostIp, p.span, format!("`{name}` publishes {} on {ip} only", p.host_port()));
             }
         }
         match &s.network_mode {
@@ -510,7 +519,7 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
             add!(Feature::Gpus, s.span, format!("`{name}` asks for gpus `{g}`"));
         }
         if !s.depends_on.is_empty() {
-            let on: Vec<&str> = s.depends_on.iter().map(|id| topo.service(*id).name.as_str()).collect();
+            let on: Vec<&str> = s.depends_on.iter().map(|d| topo.service(d.service).name.as_str()).collect();
             add!(Feature::DependsOn, s.span, format!("`{name}` depends on {}", on.join(", ")));
         }
         if let Some(r) = s.restart {
@@ -524,7 +533,7 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
                 add!(
                     Feature::DnsrrIngress,
                     p.span,
-                    format!("`{name}` is dnsrr and publishes {} via the mesh", p.published)
+                    format!("`{name}` is dnsrr and publishes {} via the mesh", p.host_port())
                 );
             }
         }
@@ -553,7 +562,7 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
             add!(
                 Feature::IngressEgress,
                 p.span,
-                format!("`{name}` publishes {} via the mesh, on internal networks only", p.published),
+                format!("`{name}` publishes {} via the mesh, on internal networks only", p.host_port()),
             );
         }
     }
@@ -565,7 +574,12 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
             SecretSource::External => {
                 add!(Feature::ExternalSecret, secret.span, format!("`{}` is external", secret.name))
             }
-            SecretSource::File(_) => {}
+            SecretSource::File(_) | SecretSource::Content(_) => {}
+        }
+    }
+    for s in &topo.services {
+        for (key, _) in s.carried.iter().filter(|(k, _)| !k.starts_with("x-")) {
+            add!(Feature::CarriedKey, s.span, format!("`{}` sets `{key}`", s.name));
         }
     }
     out

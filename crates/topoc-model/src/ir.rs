@@ -5,8 +5,14 @@ use ipnet::IpNet;
 use std::net::IpAddr;
 use topoc_diag::Span;
 pub use topoc_spec::{
-    Access, Command, DeployMode, Driver, EndpointMode, LintLevel, PortMode, Protocol, RestartPolicy, Scope, Verdict,
+    Access, Command, Condition, DeployMode, Driver, EndpointMode, Json, LintLevel, PortMode, Propagation, Protocol,
+    RestartPolicy, Scope, Selinux, Verdict,
 };
+
+/// Compose keys carried outside the model, in Compose's spelling, as the JSON Compose is to
+/// read: already Compose text (literal `$` doubled, interpolations kept). Emitters write them
+/// unchanged.
+pub type CarriedKeys = Vec<(String, Json)>;
 
 macro_rules! id_type {
     ($($name:ident),*) => {$(
@@ -17,7 +23,7 @@ macro_rules! id_type {
         }
     )*};
 }
-id_type!(NetworkId, ServiceId, VolumeId, SecretId, TemplateId, PoolId);
+id_type!(NetworkId, ServiceId, VolumeId, SecretId, ConfigId, TemplateId, PoolId);
 
 /// Where an object came from: written directly, or stamped by a template instance.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,8 +43,11 @@ pub struct Topology {
     pub services: Vec<Service>,
     pub volumes: Vec<Volume>,
     pub secrets: Vec<Secret>,
+    pub configs: Vec<Config>,
     pub templates: Vec<Template>,
     pub policy: Policy,
+    /// Top-level `x-` keys.
+    pub extensions: CarriedKeys,
     /// The spec's `lints` entries, as written (validated by the linter).
     pub lints: Vec<LintSetting>,
 }
@@ -64,6 +73,9 @@ impl Topology {
     }
     pub fn secret(&self, id: SecretId) -> &Secret {
         &self.secrets[id.index()]
+    }
+    pub fn config(&self, id: ConfigId) -> &Config {
+        &self.configs[id.index()]
     }
     pub fn template(&self, id: TemplateId) -> &Template {
         &self.templates[id.index()]
@@ -137,6 +149,8 @@ pub struct Network {
     pub driver_opts: Vec<(String, String)>,
     pub labels: Vec<(String, String)>,
     pub origin: Origin,
+    /// Carried keys and `x-` extensions.
+    pub carried: CarriedKeys,
 }
 
 impl Network {
@@ -172,16 +186,29 @@ pub struct Attachment {
 #[derive(Debug, Clone)]
 pub struct PublishedPort {
     pub target: u16,
-    pub published: u16,
+    /// The host port; `None` when Compose (or the engine) picks a free one.
+    pub published: Option<u16>,
     pub host_ip: Option<IpAddr>,
     pub protocol: Protocol,
     pub mode: PortMode,
     pub span: Span,
+    /// Compose's `name` and `app_protocol` (documentation only).
+    pub name: Option<String>,
+    pub app_protocol: Option<String>,
+}
+
+impl PublishedPort {
+    /// The host port as words: `8080`, or `an ephemeral port`.
+    pub fn host_port(&self) -> String {
+        self.published.map_or_else(|| "an ephemeral port".to_owned(), |p| p.to_string())
+    }
 }
 
 #[derive(Debug, Clone)]
 pub enum MountSource {
     Volume(VolumeId),
+    /// A volume the engine creates for this container, with no name in the spec.
+    Anonymous,
     Bind(String),
     Tmpfs,
 }
@@ -192,6 +219,21 @@ pub struct Mount {
     pub target: String,
     pub access: Access,
     pub span: Span,
+    pub options: MountOptions,
+}
+
+/// Mount options that do not change what is mounted or who may write it.
+#[derive(Debug, Clone, Default)]
+pub struct MountOptions {
+    pub propagation: Option<Propagation>,
+    pub create_host_path: bool,
+    pub selinux: Option<Selinux>,
+    pub nocopy: bool,
+    pub subpath: Option<String>,
+    /// tmpfs size, as written (`64m`).
+    pub tmpfs_size: Option<String>,
+    pub tmpfs_mode: Option<u32>,
+    pub consistency: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -223,11 +265,43 @@ pub struct Resources {
 
 #[derive(Debug, Clone)]
 pub struct Healthcheck {
-    pub test: Command,
+    /// `None` with `disable`.
+    pub test: Option<Command>,
     pub interval: Option<String>,
     pub timeout: Option<String>,
     pub retries: Option<u32>,
     pub start_period: Option<String>,
+    pub start_interval: Option<String>,
+    pub disable: bool,
+}
+
+/// A service's dependency on another.
+#[derive(Debug, Clone)]
+pub struct Dependency {
+    pub service: ServiceId,
+    pub condition: Condition,
+    pub restart: bool,
+    pub required: bool,
+}
+
+/// A secret or config mounted into a service.
+#[derive(Debug, Clone)]
+pub struct FileMount<I> {
+    pub source: I,
+    pub target: Option<String>,
+    pub uid: Option<String>,
+    pub gid: Option<String>,
+    /// As Compose is to read it (a number).
+    pub mode: Option<Json>,
+}
+
+/// An environment variable Compose resolves when deploying.
+#[derive(Debug, Clone)]
+pub enum DeployTimeValue {
+    /// The caller's variable of the same name (`KEY` with no value).
+    PassThrough,
+    /// A Compose interpolation, e.g. `${DB_PASSWORD:?}`.
+    Interpolated(String),
 }
 
 #[derive(Debug, Clone)]
@@ -235,11 +309,18 @@ pub struct Service {
     pub id: ServiceId,
     pub name: String,
     pub span: Span,
+    /// The image; empty when the service only has `build` (Compose then names it).
     pub image: String,
+    /// The image is a Compose interpolation (`nginx:${TAG}`), resolved when deploying.
+    pub image_interpolated: bool,
     pub command: Option<Command>,
     pub entrypoint: Option<Command>,
+    /// Variables with literal values.
     pub environment: Vec<(String, String)>,
-    pub secrets: Vec<SecretId>,
+    /// Variables whose values Compose fills in when deploying (after the literal ones).
+    pub deploy_time_environment: Vec<(String, DeployTimeValue)>,
+    pub secrets: Vec<FileMount<SecretId>>,
+    pub configs: Vec<FileMount<ConfigId>>,
     pub mounts: Vec<Mount>,
     pub ports: Vec<PublishedPort>,
     pub replicas: u32,
@@ -258,12 +339,14 @@ pub struct Service {
     pub hostname: Option<String>,
     pub dns: Vec<String>,
     pub extra_hosts: Vec<(String, String)>,
-    pub depends_on: Vec<ServiceId>,
+    pub depends_on: Vec<Dependency>,
     pub restart: Option<RestartPolicy>,
     pub gpus: Option<String>,
     pub working_dir: Option<String>,
     pub labels: Vec<(String, String)>,
     pub origin: Origin,
+    /// Carried keys and `x-` extensions, in Compose's spelling.
+    pub carried: CarriedKeys,
     /// Where the settings the linter judges are written.
     pub spans: ServiceSpans,
 }
@@ -305,6 +388,8 @@ pub struct Volume {
     pub driver_opts: Vec<(String, String)>,
     pub labels: Vec<(String, String)>,
     pub origin: Origin,
+    /// `x-` extensions.
+    pub carried: CarriedKeys,
 }
 
 #[derive(Debug, Clone)]
@@ -312,6 +397,8 @@ pub enum SecretSource {
     File(String),
     Environment(String),
     External,
+    /// Inline content (configs only).
+    Content(String),
 }
 
 #[derive(Debug, Clone)]
@@ -321,6 +408,19 @@ pub struct Secret {
     pub span: Span,
     pub source: SecretSource,
     pub engine_name: Option<String>,
+    /// Carried keys (`driver`, `labels`, ...) and `x-` extensions.
+    pub carried: CarriedKeys,
+}
+
+/// A config: like a secret, for files that are not secret.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub id: ConfigId,
+    pub name: String,
+    pub span: Span,
+    pub source: SecretSource,
+    pub engine_name: Option<String>,
+    pub carried: CarriedKeys,
 }
 
 #[derive(Debug, Clone)]

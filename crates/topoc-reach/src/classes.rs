@@ -46,7 +46,7 @@ pub struct Class {
 struct Signature {
     networks: Vec<NetworkId>,
     mode: ModeKind,
-    published: Vec<(u16, u16, Option<std::net::IpAddr>, bool)>,
+    published: Vec<(u16, Option<u16>, Option<std::net::IpAddr>, bool)>,
     origin: Option<(TemplateId, u32)>,
     named: Vec<bool>,
     singleton: Option<ServiceId>,

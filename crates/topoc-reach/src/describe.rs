@@ -44,7 +44,11 @@ pub fn path(topo: &Topology, classes: &Classes, reach: &Reach, from: Endpoint, t
             }
         }
         Via::Published { service, port } => {
-            format!("{a} → host:{port} (published by `{}`) → {b}", topo.service(service).name)
+            format!(
+                "{a} → host:{} (published by `{}`) → {b}",
+                crate::graph::host_port_text(port),
+                topo.service(service).name
+            )
         }
         Via::Relay { relay, .. } => {
             let relay_class = Endpoint::Class(classes.of_service[relay.index()]);
@@ -98,7 +102,7 @@ pub fn grant(topo: &Topology, classes: &Classes, from: Endpoint, to: Endpoint, v
             s.ports
                 .iter()
                 .filter(|p| p.published == port)
-                .map(|p| (p.span, format!("published on host port {port}")))
+                .map(|p| (p.span, format!("published on host port {}", crate::graph::host_port_text(port))))
                 .collect()
         }
         Via::Relay { relay, index } => {

@@ -33,7 +33,8 @@ pub enum Via {
     /// On a macvlan/ipvlan segment: the LAN and the container reach each other directly (§6).
     Lan(NetworkId),
     /// A port published on the host (§3.4), reached through a host address (§1.2).
-    Published { service: ServiceId, port: u16 },
+    /// `port` is the host port; `None` when the engine picks a free one.
+    Published { service: ServiceId, port: Option<u16> },
     /// Forwarded by a declared relay (§1.3: a multi-homed container routes nothing by itself,
     /// but an application relay does).
     Relay { relay: ServiceId, index: u16 },
@@ -140,6 +141,20 @@ pub fn publishes(topo: &Topology, class: &Class, engine: &EngineProfile) -> bool
                 .members
                 .first()
                 .is_some_and(|s| topo.service(*s).ports.iter().any(|p| p.mode == topoc_model::PortMode::Ingress)))
+}
+
+/// `publishes` for one service: the same rule, over the networks it is effectively on.
+pub fn service_publishes(topo: &Topology, service: &topoc_model::Service, engine: &EngineProfile) -> bool {
+    let egress = crate::classes::effective_networks(topo, service).iter().any(|n| {
+        let net = topo.network(*n);
+        net.egress && matches!(net.driver, Driver::Bridge | Driver::Overlay)
+    });
+    egress || (engine.routing_mesh() && service.ports.iter().any(|p| p.mode == topoc_model::PortMode::Ingress))
+}
+
+/// A host port in words: `8080`, or `an ephemeral port` when the engine picks it.
+pub fn host_port_text(port: Option<u16>) -> String {
+    port.map_or_else(|| "an ephemeral port".to_owned(), |p| p.to_string())
 }
 
 pub fn build(topo: &Topology, classes: &Classes, engine: &EngineProfile) -> Reach {

@@ -314,7 +314,8 @@ fn default_message(topo: &Topology, classes: &Classes, via: Via, pairs: &Group, 
             format!("{a} reaches the LAN through network `{}`{many}, and no rule allows it", topo.network(n).name)
         }
         Via::Published { service, port } => format!(
-            "port {port} published by `{}` lets {a} reach {b}{many}, and no rule allows it",
+            "port {} published by `{}` lets {a} reach {b}{many}, and no rule allows it",
+            crate::graph::host_port_text(port),
             topo.service(service).name
         ),
         Via::Relay { relay, .. } => {

@@ -16,6 +16,14 @@ pub struct Decoder {
 
 impl Decoder {
     pub fn type_error(&mut self, node: &Node, expected: &str) {
+        if crate::carried::is_interpolation(node) {
+            self.diags.push(
+                Diagnostic::new(Code::InvalidType, format!("an interpolation cannot stand here: expected {expected}"))
+                    .primary(node.span, "Compose would fill this in only when deploying")
+                    .help("topoc needs this value to analyse the topology; write it out. `{ interpolate: ... }` is accepted in `image`, environment values and carried keys"),
+            );
+            return;
+        }
         self.diags.push(
             Diagnostic::new(Code::InvalidType, format!("expected {expected}, found {}", node.describe()))
                 .primary(node.span, format!("expected {expected}")),
@@ -53,6 +61,14 @@ impl Decoder {
     }
 
     pub fn unknown_key(&mut self, key: &Node, name: &str, known: &[&str], context: &str) {
+        if let Some(reason) = crate::compose_keys::refusal(context, name) {
+            self.diags.push(
+                Diagnostic::new(Code::UnknownKey, format!("Compose key `{name}` in {context} is not carried by topoc"))
+                    .primary(key.span, "not carried")
+                    .help(reason),
+            );
+            return;
+        }
         let mut d = Diagnostic::new(Code::UnknownKey, format!("unknown key `{name}` in {context}"))
             .primary(key.span, "unknown key");
         d = match did_you_mean(name, known.iter().copied()) {
@@ -249,7 +265,7 @@ macro_rules! decode_int {
         }
     )*};
 }
-decode_int!(u8, u16, u32, u64, i32);
+decode_int!(u8, u16, u32, u64, i32, i64);
 
 /// A decoded value together with the node it came from, for template blocks that are decoded
 /// once to validate them and again per instance after `{id}` substitution.
@@ -370,9 +386,32 @@ impl JsonSchema for Text {
     }
 }
 
+/// A field's key: its name without a raw-identifier prefix (`r#type` is the key `type`).
+pub(crate) const fn field_key(name: &'static str) -> &'static str {
+    match name.as_bytes() {
+        [b'r', b'#', ..] => name.split_at(2).1,
+        _ => name,
+    }
+}
+
 /// Generates a spec struct, its JSON Schema and its decoder. Keys are the field names.
 /// Fields of type `Option`, `Vec` and `Map` may be absent; all others are required.
+/// An `extensible` struct also takes Compose's `x-` keys, kept in its `extensions` field.
 macro_rules! spec_struct {
+    ($(#[$attr:meta])* pub struct $name:ident ($context:literal) extensible {
+        $( $(#[$fattr:meta])* pub $field:ident : $ty:ty, )*
+    }) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, schemars::JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $( $(#[$fattr])* pub $field: $ty, )*
+            /// `x-` extension keys, carried to the output unchanged.
+            #[serde(flatten)]
+            pub extensions: $crate::carried::Extensions,
+        }
+        $crate::decode::spec_struct!(@decode $name $context true extensions [extensions: $crate::carried::Extensions(extensions),] { $( $field : $ty, )* });
+    };
     ($(#[$attr:meta])* pub struct $name:ident ($context:literal) {
         $( $(#[$fattr:meta])* pub $field:ident : $ty:ty, )*
     }) => {
@@ -380,10 +419,12 @@ macro_rules! spec_struct {
         #[derive(Debug, Clone, schemars::JsonSchema)]
         #[serde(deny_unknown_fields)]
         pub struct $name { $( $(#[$fattr])* pub $field: $ty, )* }
-
+        $crate::decode::spec_struct!(@decode $name $context false extensions [] { $( $field : $ty, )* });
+    };
+    (@decode $name:ident $context:literal $ext:literal $extvar:ident [$($extra:tt)*] { $( $field:ident : $ty:ty, )* }) => {
         impl $name {
             /// The keys this mapping accepts.
-            pub const KEYS: &'static [&'static str] = &[$(stringify!($field)),*];
+            pub const KEYS: &'static [&'static str] = &[$($crate::decode::field_key(stringify!($field))),*];
         }
 
         impl $crate::decode::Decode for $name {
@@ -393,14 +434,25 @@ macro_rules! spec_struct {
                     let empty = $crate::node::Node::new($crate::node::NodeKind::Map(Vec::new()), node.span);
                     return Self::decode(&empty, d);
                 }
+                if $crate::carried::is_interpolation(node) {
+                    d.type_error(node, $context);
+                    return None;
+                }
                 let entries = d.expect_map(node, $context)?;
                 $( let mut $field: Option<Option<$ty>> = None; )*
+                #[allow(unused_mut)]
+                let mut $extvar: Vec<(String, $crate::carried::Json)> = Vec::new();
                 for (k, v) in entries {
                     let Some(key) = d.key(k) else { continue };
                     match key {
-                        $( stringify!($field) => {
+                        $( k if k == $crate::decode::field_key(stringify!($field)) => {
                             $field = Some(<$ty as $crate::decode::Decode>::decode(v, d));
                         } )*
+                        other if $ext && other.starts_with("x-") => {
+                            if let Some(json) = $crate::carried::compose_json(v, true, d) {
+                                $extvar.push((other.to_owned(), json));
+                            }
+                        }
                         other => d.unknown_key(k, other, Self::KEYS, $context),
                     }
                 }
@@ -410,13 +462,13 @@ macro_rules! spec_struct {
                         None => {
                             let absent = <$ty as $crate::decode::Decode>::missing();
                             if absent.is_none() {
-                                d.missing_key(node, stringify!($field), $context);
+                                d.missing_key(node, $crate::decode::field_key(stringify!($field)), $context);
                             }
                             absent
                         }
                     };
                 )*
-                Some($name { $( $field: $field?, )* })
+                Some($name { $( $field: $field?, )* $($extra)* })
             }
         }
     };

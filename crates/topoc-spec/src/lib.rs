@@ -4,6 +4,8 @@
 //! unknown-key problem at its span in one pass. Nothing here knows about addresses or Docker:
 //! that is `topoc-model`'s job.
 
+pub mod carried;
+pub mod compose_keys;
 mod decode;
 mod forms;
 mod node;
@@ -11,8 +13,9 @@ mod toml_reader;
 mod types;
 mod yaml;
 
+pub use carried::{Carried, ComposeText, Extensions, Json};
 pub use decode::{Decode, Decoder, Map, Raw, Sp, Text};
-pub use forms::{Access, Address, Attachments, Command, Mount, MountLong, Port, PortLong, PortMode, Protocol, Rule};
+pub use forms::*;
 pub use node::{Node, NodeKind, placeholders, substitute, substitute_text};
 pub use types::*;
 

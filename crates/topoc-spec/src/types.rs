@@ -2,12 +2,16 @@
 //! span (`Sp<T>`) so later stages can point at it. The field doc comments are the schema's
 //! descriptions and the source of `docs/spec.md`.
 
+use crate::carried::{Carried, Cpus, Duration, Size, Str};
 use crate::decode::{Map, Raw, Sp, Text, spec_enum, spec_struct};
-use crate::forms::{Address, Attachments, Command, Mount, Port, Rule};
+use crate::forms::{
+    Address, Attachments, Build, Command, DependsOn, Devices, EnvFiles, Environment, FileRefs, Hook, Labels, ListOrMap,
+    Mount, Port, Profile, Rule, StringOrList, Ulimits,
+};
 
 spec_struct! {
     /// A topology spec: address plan, networks, services, templates and the reachability policy.
-    pub struct TopologySpec ("the topology") {
+    pub struct TopologySpec ("the topology") extensible {
         /// The topology's name: the Compose project name and the Swarm stack name.
         /// Lowercase letters, digits, `-` and `_`; starts with a letter or digit.
         pub topology: Sp<String>,
@@ -32,6 +36,9 @@ spec_struct! {
         /// Secrets, keyed by name.
         #[serde(default)]
         pub secrets: Map<SecretSpec>,
+        /// Configs (files mounted into services), keyed by name.
+        #[serde(default)]
+        pub configs: Map<ConfigSpec>,
         /// Blocks of networks, services and volumes stamped once per instance.
         #[serde(default)]
         pub templates: Map<TemplateSpec>,
@@ -94,7 +101,7 @@ spec_enum! {
 
 spec_struct! {
     /// A network.
-    pub struct NetworkSpec ("a network") {
+    pub struct NetworkSpec ("a network") extensible {
         /// Network driver: `bridge` (default), `overlay`, `macvlan` or `ipvlan`.
         pub driver: Option<Sp<Driver>>,
         /// The name the engine knows the network by, used verbatim (default: Compose's
@@ -133,9 +140,12 @@ spec_struct! {
         /// Extra driver options passed to the engine unchanged.
         #[serde(default)]
         pub driver_opts: Map<Sp<Text>>,
-        /// Labels on the network.
+        /// Labels on the network, as a mapping or a list of `key=value`.
         #[serde(default)]
-        pub labels: Map<Sp<Text>>,
+        pub labels: Labels,
+        /// Whether the network gives its members IPv4 addresses (Compose's `enable_ipv4`,
+        /// default true; engine 28+).
+        pub enable_ipv4: Option<Carried<bool>>,
     }
 }
 
@@ -158,20 +168,32 @@ spec_enum! {
 }
 
 spec_struct! {
-    /// A service: one container, or several replicas of it.
-    pub struct ServiceSpec ("a service") {
-        /// Container image, e.g. `nginx:1.27`.
-        pub image: Sp<String>,
+    /// A service: one container, or several replicas of it. Keys other than the network ones
+    /// are Compose's own, with Compose's value forms (docs/compose-keys.md).
+    pub struct ServiceSpec ("a service") extensible {
+        /// Container image, e.g. `nginx:1.27`, or `{ interpolate: "nginx:${TAG:-1.27}" }`.
+        /// Optional when the service has `build` (Compose then names the image itself).
+        pub image: Option<Sp<crate::carried::ComposeText>>,
+        /// How to build the image: a context path, or Compose's long form.
+        pub build: Option<Carried<Build>>,
         /// Command, as a list (exec form) or a string.
         pub command: Option<Sp<Command>>,
         /// Entrypoint override, as a list or a string.
         pub entrypoint: Option<Sp<Command>>,
-        /// Environment variables. Values are text, written as given (`08` stays `08`).
+        /// Environment variables, as a mapping or a list of `KEY=value`. Values are text,
+        /// written as given (`08` stays `08`); a name with no value (`KEY:` or `- KEY`) passes
+        /// the caller's variable through; `{ interpolate: "${VAR}" }` is resolved by Compose.
         #[serde(default)]
-        pub environment: Map<Sp<Text>>,
-        /// Names of secrets (declared under `secrets`) mounted into the service.
+        pub environment: Environment,
+        /// Files of environment variables: a path, a list, or `{ path, required, format }`.
+        pub env_file: Option<Carried<EnvFiles>>,
+        /// Secrets (declared under `secrets`) mounted into the service: names, or
+        /// `{ source, target, uid, gid, mode }`.
         #[serde(default)]
-        pub secrets: Vec<Sp<String>>,
+        pub secrets: FileRefs,
+        /// Configs (declared under `configs`) mounted into the service, same forms as `secrets`.
+        #[serde(default)]
+        pub configs: FileRefs,
         /// Volume, bind and tmpfs mounts with their access mode.
         #[serde(default)]
         pub volumes: Vec<Sp<Mount>>,
@@ -217,18 +239,303 @@ spec_struct! {
         /// Extra `/etc/hosts` entries: `name: address` (names only; no reachability).
         #[serde(default)]
         pub extra_hosts: Map<Sp<String>>,
-        /// Services that must start first.
+        /// Services that must start first: a list of names, or Compose's long form
+        /// `name: { condition, restart, required }`.
         #[serde(default)]
-        pub depends_on: Vec<Sp<String>>,
+        pub depends_on: DependsOn,
         /// Restart policy (default `defaults.restart`).
         pub restart: Option<Sp<RestartPolicy>>,
         /// GPUs: `all` or a count.
         pub gpus: Option<Sp<String>>,
         /// Working directory inside the container.
         pub working_dir: Option<Sp<String>>,
-        /// Labels on the container.
+        /// Labels on the container, as a mapping or a list of `key=value`.
         #[serde(default)]
-        pub labels: Map<Sp<Text>>,
+        pub labels: Labels,
+        /// Annotations on the container, as a mapping or a list of `key=value`.
+        pub annotations: Option<Carried<ListOrMap>>,
+        /// Whether `docker compose up` attaches to the service's output (default true).
+        pub attach: Option<Carried<bool>>,
+        /// Block I/O limits: `weight`, `weight_device`, `device_read_bps`, ...
+        pub blkio_config: Option<Carried<BlkioSpec>>,
+        /// cgroup namespace: `host` or `private`.
+        pub cgroup: Option<Carried<CgroupMode>>,
+        /// Parent cgroup of the container.
+        pub cgroup_parent: Option<Carried<Str>>,
+        /// A fixed container name instead of Compose's `<project>-<service>-<n>`.
+        pub container_name: Option<Carried<Str>>,
+        /// Usable CPUs (Windows).
+        pub cpu_count: Option<Carried<u64>>,
+        /// Usable percentage of the CPUs (Windows), 0 to 100.
+        pub cpu_percent: Option<Carried<u8>>,
+        /// CFS scheduler period, in microseconds.
+        pub cpu_period: Option<Carried<u64>>,
+        /// CFS scheduler quota, in microseconds.
+        pub cpu_quota: Option<Carried<u64>>,
+        /// Real-time scheduler period, in microseconds (Compose 2.40 takes a number only).
+        pub cpu_rt_period: Option<Carried<u64>>,
+        /// Real-time scheduler runtime, in microseconds.
+        pub cpu_rt_runtime: Option<Carried<u64>>,
+        /// Relative CPU weight.
+        pub cpu_shares: Option<Carried<u64>>,
+        /// CPUs the container may use, e.g. `1.5`.
+        pub cpus: Option<Carried<Cpus>>,
+        /// CPUs the container may run on, e.g. `0-3` or `0,1`.
+        pub cpuset: Option<Carried<Str>>,
+        /// Credential spec of a managed service account (Windows): `config`, `file` or `registry`.
+        pub credential_spec: Option<Carried<CredentialSpec>>,
+        /// Device cgroup rules, e.g. `c 1:3 mr`.
+        pub device_cgroup_rules: Option<Carried<Vec<Str>>>,
+        /// Host devices: `/dev/ttyUSB0:/dev/ttyUSB0:rwm` or `{ source, target, permissions }`.
+        pub devices: Option<Carried<Devices>>,
+        /// DNS resolver options, e.g. `use-vc`.
+        pub dns_opt: Option<Carried<Vec<Str>>>,
+        /// DNS search domains: one or a list.
+        pub dns_search: Option<Carried<StringOrList>>,
+        /// Container domain name.
+        pub domainname: Option<Carried<Str>>,
+        /// Ports the container listens on without publishing them (documentation for other
+        /// services; no effect on reachability).
+        pub expose: Option<Carried<Vec<Str>>>,
+        /// Extra groups for the container's user.
+        pub group_add: Option<Carried<Vec<Str>>>,
+        /// Run an init process (tini) as PID 1.
+        pub init: Option<Carried<bool>>,
+        /// IPC namespace: `private`, `shareable`, `host`, `service:NAME` or `container:NAME`.
+        pub ipc: Option<Carried<Str>>,
+        /// Isolation technology (Windows: `process`, `hyperv`).
+        pub isolation: Option<Carried<Str>>,
+        /// Files of labels: one path or a list.
+        pub label_file: Option<Carried<StringOrList>>,
+        /// Links to other services, `service` or `service:alias`: extra DNS names on shared
+        /// networks (they grant no reachability).
+        pub links: Option<Carried<Vec<Str>>>,
+        /// Logging driver and its options.
+        pub logging: Option<Carried<LoggingSpec>>,
+        /// Memory limit, e.g. `512m`.
+        pub mem_limit: Option<Carried<Size>>,
+        /// Memory soft limit, e.g. `256m`.
+        pub mem_reservation: Option<Carried<Size>>,
+        /// Swappiness, 0 to 100.
+        pub mem_swappiness: Option<Carried<u8>>,
+        /// Memory plus swap limit, e.g. `1g`, or `-1` for unlimited swap.
+        pub memswap_limit: Option<Carried<SwapSize>>,
+        /// Keep the kernel's OOM killer off this container.
+        pub oom_kill_disable: Option<Carried<bool>>,
+        /// OOM score adjustment, -1000 to 1000.
+        pub oom_score_adj: Option<Carried<i32>>,
+        /// PID namespace: `host`, `service:NAME` or `container:NAME`.
+        pub pid: Option<Carried<Str>>,
+        /// Most processes in the container (`-1`: unlimited).
+        pub pids_limit: Option<Carried<i64>>,
+        /// Platform of the image, e.g. `linux/arm64`.
+        pub platform: Option<Carried<Str>>,
+        /// Commands run in the container after it starts.
+        pub post_start: Option<Carried<Vec<Hook>>>,
+        /// Commands run in the container before it stops.
+        pub pre_stop: Option<Carried<Vec<Hook>>>,
+        /// Profiles the service belongs to; a service with profiles starts only when one is
+        /// enabled (`docker compose --profile NAME`).
+        pub profiles: Option<Carried<Vec<Profile>>>,
+        /// When to pull the image: `always`, `never`, `missing`, `build`, `if_not_present`,
+        /// `daily`, `weekly`, or `every_<duration>`.
+        pub pull_policy: Option<Carried<PullPolicy>>,
+        /// OCI runtime, e.g. `runc` or `runsc`.
+        pub runtime: Option<Carried<Str>>,
+        /// Size of `/dev/shm`, e.g. `64m`.
+        pub shm_size: Option<Carried<Size>>,
+        /// Keep stdin open.
+        pub stdin_open: Option<Carried<bool>>,
+        /// Time to wait after the stop signal before killing, e.g. `1m30s`.
+        pub stop_grace_period: Option<Carried<Duration>>,
+        /// Signal that stops the container, e.g. `SIGINT`.
+        pub stop_signal: Option<Carried<Str>>,
+        /// Storage driver options, e.g. `size: 20G`.
+        pub storage_opt: Option<Carried<Map<Str>>>,
+        /// Kernel parameters, as a mapping or a list of `name=value`.
+        pub sysctls: Option<Carried<ListOrMap>>,
+        /// tmpfs mounts: one path or a list (`/run`, `/tmp:size=64m`).
+        pub tmpfs: Option<Carried<StringOrList>>,
+        /// Allocate a terminal.
+        pub tty: Option<Carried<bool>>,
+        /// Resource limits: `nofile: 65535` or `nofile: { soft: 1024, hard: 65535 }`.
+        pub ulimits: Option<Carried<Ulimits>>,
+        /// User namespace mode, e.g. `host`.
+        pub userns_mode: Option<Carried<Str>>,
+        /// UTS namespace: `host`.
+        pub uts: Option<Carried<Str>>,
+    }
+}
+
+/// The Compose keys a service carries, in Compose's spelling, with their values.
+macro_rules! carried_keys {
+    ($ty:ident { $($field:ident),* $(,)? }) => {
+        impl $ty {
+            /// The carried keys this mapping has, then its `x-` extensions, with the JSON
+            /// Compose is to read.
+            pub fn carried(&self) -> Vec<(String, crate::carried::Json)> {
+                #[allow(unused_mut)]
+                let mut out = Vec::new();
+                $( if let Some(c) = &self.$field { out.push((stringify!($field).to_owned(), c.json.clone())); } )*
+                out.extend(self.extensions.0.iter().cloned());
+                out
+            }
+        }
+    };
+}
+
+carried_keys!(ServiceSpec {
+    build,
+    env_file,
+    annotations,
+    attach,
+    blkio_config,
+    cgroup,
+    cgroup_parent,
+    container_name,
+    cpu_count,
+    cpu_percent,
+    cpu_period,
+    cpu_quota,
+    cpu_rt_period,
+    cpu_rt_runtime,
+    cpu_shares,
+    cpus,
+    cpuset,
+    credential_spec,
+    device_cgroup_rules,
+    devices,
+    dns_opt,
+    dns_search,
+    domainname,
+    expose,
+    group_add,
+    init,
+    ipc,
+    isolation,
+    label_file,
+    links,
+    logging,
+    mem_limit,
+    mem_reservation,
+    mem_swappiness,
+    memswap_limit,
+    oom_kill_disable,
+    oom_score_adj,
+    pid,
+    pids_limit,
+    platform,
+    post_start,
+    pre_stop,
+    profiles,
+    pull_policy,
+    runtime,
+    shm_size,
+    stdin_open,
+    stop_grace_period,
+    stop_signal,
+    storage_opt,
+    sysctls,
+    tmpfs,
+    tty,
+    ulimits,
+    userns_mode,
+    uts,
+});
+carried_keys!(NetworkSpec { enable_ipv4 });
+carried_keys!(SecretSpec { driver, driver_opts, labels, template_driver });
+carried_keys!(ConfigSpec { labels, template_driver });
+carried_keys!(VolumeSpec {});
+
+spec_enum! {
+    /// A cgroup namespace.
+    pub enum CgroupMode {
+        Host = "host",
+        Private = "private",
+    }
+}
+
+crate::carried::checked_text!(
+    /// When Compose pulls an image.
+    PullPolicy,
+    "a pull policy (always, never, missing, build, if_not_present, daily, weekly, every_<duration>)",
+    { "type": "string" },
+    |t| match t {
+        "always" | "never" | "missing" | "build" | "if_not_present" | "daily" | "weekly" => None,
+        _ => match t.strip_prefix("every_") {
+            Some(d) => crate::carried::duration_problem(d),
+            None => Some("use always, never, missing, build, if_not_present, daily, weekly or every_<duration>".into()),
+        },
+    }
+);
+
+crate::carried::checked_text!(
+    /// A swap limit: a size, or `-1` for unlimited swap.
+    SwapSize,
+    "a size such as 1g, or -1",
+    { "type": ["string", "integer"] },
+    |t| if t == "-1" { None } else { crate::carried::size_problem(t) }
+);
+
+spec_struct! {
+    /// Block I/O limits.
+    pub struct BlkioSpec ("blkio_config") {
+        /// Relative weight, 10 to 1000.
+        pub weight: Option<Sp<u16>>,
+        /// Weights per device.
+        #[serde(default)]
+        pub weight_device: Vec<BlkioWeight>,
+        /// Read rate per device, in bytes per second.
+        #[serde(default)]
+        pub device_read_bps: Vec<BlkioRate>,
+        /// Read rate per device, in operations per second.
+        #[serde(default)]
+        pub device_read_iops: Vec<BlkioRate>,
+        /// Write rate per device, in bytes per second.
+        #[serde(default)]
+        pub device_write_bps: Vec<BlkioRate>,
+        /// Write rate per device, in operations per second.
+        #[serde(default)]
+        pub device_write_iops: Vec<BlkioRate>,
+    }
+}
+
+spec_struct! {
+    /// A device and its weight.
+    pub struct BlkioWeight ("a device weight") {
+        pub path: Sp<Str>,
+        pub weight: Sp<u16>,
+    }
+}
+
+spec_struct! {
+    /// A device and its rate (a size per second, or a number of operations).
+    pub struct BlkioRate ("a device rate") {
+        pub path: Sp<Str>,
+        pub rate: Sp<Size>,
+    }
+}
+
+spec_struct! {
+    /// A Windows credential spec.
+    pub struct CredentialSpec ("credential_spec") {
+        /// A config holding the spec.
+        pub config: Option<Sp<Str>>,
+        /// A file holding the spec.
+        pub file: Option<Sp<Str>>,
+        /// A registry value holding the spec.
+        pub registry: Option<Sp<Str>>,
+    }
+}
+
+spec_struct! {
+    /// Logging driver and options.
+    pub struct LoggingSpec ("logging") {
+        /// Driver, e.g. `json-file`, `local`, `syslog`.
+        pub driver: Option<Sp<Str>>,
+        /// Driver options, e.g. `max-size: 10m`.
+        #[serde(default)]
+        pub options: Map<Option<Str>>,
     }
 }
 
@@ -283,6 +590,15 @@ spec_enum! {
     }
 }
 
+spec_enum! {
+    /// When Swarm restarts a task.
+    pub enum RestartCondition {
+        None = "none",
+        OnFailure = "on-failure",
+        Any = "any",
+    }
+}
+
 spec_struct! {
     /// Deployment settings.
     pub struct DeploySpec ("deploy") {
@@ -298,14 +614,14 @@ spec_struct! {
         /// Swarm endpoint mode: `vip` (default) or `dnsrr`.
         pub endpoint_mode: Option<Sp<EndpointMode>>,
         /// Swarm restart condition: `none`, `on-failure` or `any`.
-        pub restart_condition: Option<Sp<String>>,
+        pub restart_condition: Option<Sp<RestartCondition>>,
         /// Swarm rolling update: tasks updated at once.
         pub update_parallelism: Option<Sp<u32>>,
         /// Swarm rolling update: pause between batches, e.g. `10s`.
-        pub update_delay: Option<Sp<String>>,
-        /// Labels on the Swarm service.
+        pub update_delay: Option<Sp<Duration>>,
+        /// Labels on the Swarm service, as a mapping or a list of `key=value`.
         #[serde(default)]
-        pub labels: Map<Sp<Text>>,
+        pub labels: Labels,
     }
 }
 
@@ -323,21 +639,26 @@ spec_struct! {
     /// A health check.
     pub struct HealthcheckSpec ("a healthcheck") {
         /// The check command, as a list (`["CMD", "curl", "-f", "http://localhost"]`) or string.
-        pub test: Sp<Command>,
+        /// Required unless `disable: true`.
+        pub test: Option<Sp<Command>>,
         /// Time between checks, e.g. `30s`.
-        pub interval: Option<Sp<String>>,
+        pub interval: Option<Sp<Duration>>,
         /// Time a check may take.
-        pub timeout: Option<Sp<String>>,
+        pub timeout: Option<Sp<Duration>>,
         /// Failures before the container is unhealthy.
         pub retries: Option<Sp<u32>>,
         /// Grace period after start.
-        pub start_period: Option<Sp<String>>,
+        pub start_period: Option<Sp<Duration>>,
+        /// Time between checks during the start period (engine 25+).
+        pub start_interval: Option<Sp<Duration>>,
+        /// Turn off the image's health check.
+        pub disable: Option<Sp<bool>>,
     }
 }
 
 spec_struct! {
     /// A named volume.
-    pub struct VolumeSpec ("a volume") {
+    pub struct VolumeSpec ("a volume") extensible {
         /// Volume driver (default `local`).
         pub driver: Option<Sp<String>>,
         /// The volume already exists.
@@ -347,15 +668,15 @@ spec_struct! {
         /// Driver options.
         #[serde(default)]
         pub driver_opts: Map<Sp<Text>>,
-        /// Labels on the volume.
+        /// Labels on the volume, as a mapping or a list of `key=value`.
         #[serde(default)]
-        pub labels: Map<Sp<Text>>,
+        pub labels: Labels,
     }
 }
 
 spec_struct! {
     /// A secret: from a file, from an environment variable at deploy time, or pre-existing.
-    pub struct SecretSpec ("a secret") {
+    pub struct SecretSpec ("a secret") extensible {
         /// Path of the file holding the secret, written to compose.yaml as given (Compose
         /// resolves a relative path against the compose file's folder).
         pub file: Option<Sp<String>>,
@@ -365,6 +686,35 @@ spec_struct! {
         pub external: Option<Sp<bool>>,
         /// The engine name of the secret.
         pub name: Option<Sp<String>>,
+        /// Secret driver (Swarm).
+        pub driver: Option<Carried<Str>>,
+        /// Secret driver options (Swarm).
+        pub driver_opts: Option<Carried<Map<Str>>>,
+        /// Labels on the secret, as a mapping or a list of `key=value`.
+        pub labels: Option<Carried<ListOrMap>>,
+        /// Template driver for the secret's content, e.g. `golang` (Swarm).
+        pub template_driver: Option<Carried<Str>>,
+    }
+}
+
+spec_struct! {
+    /// A config: from a file, from inline content, from an environment variable at deploy
+    /// time, or pre-existing.
+    pub struct ConfigSpec ("a config") extensible {
+        /// Path of the file holding the config, written as given.
+        pub file: Option<Sp<String>>,
+        /// The config's content, inline.
+        pub content: Option<Sp<String>>,
+        /// Environment variable holding the config when deploying.
+        pub environment: Option<Sp<String>>,
+        /// The config already exists in the engine.
+        pub external: Option<Sp<bool>>,
+        /// The engine name of the config.
+        pub name: Option<Sp<String>>,
+        /// Labels on the config, as a mapping or a list of `key=value`.
+        pub labels: Option<Carried<ListOrMap>>,
+        /// Template driver for the config's content, e.g. `golang` (Swarm).
+        pub template_driver: Option<Carried<Str>>,
     }
 }
 

@@ -49,6 +49,8 @@ pub fn resolve(spec: &TopologySpec, lock: &Lock) -> Resolution {
         services: Vec::new(),
         volumes: Vec::new(),
         secrets: Vec::new(),
+        configs: Vec::new(),
+        extensions: spec.extensions.0.clone(),
         templates: expanded.templates.clone(),
         policy: Policy {
             declared: false,
@@ -97,6 +99,7 @@ pub(crate) struct Cx {
     pub(crate) service_ids: HashMap<String, ServiceId>,
     pub(crate) volume_ids: HashMap<String, VolumeId>,
     pub(crate) secret_ids: HashMap<String, SecretId>,
+    pub(crate) config_ids: HashMap<String, ConfigId>,
     pub(crate) pool_ids: HashMap<String, PoolId>,
     /// Pools declared but refused (bad range, overlap): references to them are not "unknown".
     pub(crate) refused_pools: std::collections::HashSet<String>,

@@ -198,6 +198,7 @@ fn network(topo: &Topology, name: Sp<String>, spec: &NetworkSpec, origin: Origin
         driver_opts: spec.driver_opts.iter().map(|(k, v)| (k.value.clone(), v.value.0.clone())).collect(),
         labels: spec.labels.iter().map(|(k, v)| (k.value.clone(), v.value.0.clone())).collect(),
         origin,
+        carried: spec.carried(),
     }
 }
 

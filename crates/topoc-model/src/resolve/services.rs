@@ -8,7 +8,10 @@ use crate::ipam;
 use crate::ir::*;
 use std::net::IpAddr;
 use topoc_diag::{Code, Diagnostic, Span};
-use topoc_spec::{AttachmentSpec, Attachments, ServiceSpec, Sp, TopologySpec};
+use topoc_spec::{
+    AttachmentSpec, Attachments, ComposeText, EnvValue, FileRefs, HealthcheckSpec, MountLong, MountType, ServiceSpec,
+    Sp, TopologySpec,
+};
 
 pub(crate) fn declare_volumes_and_secrets(topo: &mut Topology, spec: &TopologySpec, expanded: &Expanded, cx: &mut Cx) {
     for decl in &expanded.volumes {
@@ -31,37 +34,19 @@ pub(crate) fn declare_volumes_and_secrets(topo: &mut Topology, spec: &TopologySp
             driver_opts: v.driver_opts.iter().map(|(k, v)| (k.value.clone(), v.value.0.clone())).collect(),
             labels: v.labels.iter().map(|(k, v)| (k.value.clone(), v.value.0.clone())).collect(),
             origin: decl.origin.clone(),
+            carried: v.carried(),
         });
     }
     for (name, s) in spec.secrets.iter() {
         cx.check_key("secret", name, name.span);
-        let sources: Vec<(SecretSource, Span)> = [
+        let candidates = [
             s.file.as_ref().map(|f| (SecretSource::File(f.value.clone()), f.span)),
             s.environment.as_ref().map(|e| (SecretSource::Environment(e.value.clone()), e.span)),
             s.external.as_ref().filter(|e| e.value).map(|e| (SecretSource::External, e.span)),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        let source = match sources.as_slice() {
-            [(one, _)] => one.clone(),
-            [] => {
-                cx.push(
-                    Diagnostic::new(Code::MissingKey, format!("secret `{}` has no source", name.value))
-                        .primary(name.span, "needs `file`, `environment` or `external: true`")
-                        .help("e.g. `file: ./secrets/db_password.txt`"),
-                );
-                continue;
-            }
-            [(_, first), (_, second), ..] => {
-                cx.push(
-                    Diagnostic::new(Code::ConflictingKeys, format!("secret `{}` has more than one source", name.value))
-                        .primary(*second, "second source")
-                        .secondary(*first, "first source")
-                        .help("keep exactly one of `file`, `environment`, `external`"),
-                );
-                continue;
-            }
+        ];
+        let Some(source) = one_source("secret", name, candidates, "`file`, `environment` or `external: true`", cx)
+        else {
+            continue;
         };
         let id = SecretId(topo.secrets.len() as u32);
         cx.secret_ids.insert(name.value.clone(), id);
@@ -71,7 +56,62 @@ pub(crate) fn declare_volumes_and_secrets(topo: &mut Topology, spec: &TopologySp
             span: name.span,
             source,
             engine_name: s.name.as_ref().map(|n| n.value.clone()),
+            carried: s.carried(),
         });
+    }
+    for (name, c) in spec.configs.iter() {
+        cx.check_key("config", name, name.span);
+        let candidates = [
+            c.file.as_ref().map(|f| (SecretSource::File(f.value.clone()), f.span)),
+            c.content.as_ref().map(|f| (SecretSource::Content(f.value.clone()), f.span)),
+            c.environment.as_ref().map(|e| (SecretSource::Environment(e.value.clone()), e.span)),
+            c.external.as_ref().filter(|e| e.value).map(|e| (SecretSource::External, e.span)),
+        ];
+        let what = "`file`, `content`, `environment` or `external: true`";
+        let Some(source) = one_source("config", name, candidates, what, cx) else {
+            continue;
+        };
+        let id = ConfigId(topo.configs.len() as u32);
+        cx.config_ids.insert(name.value.clone(), id);
+        topo.configs.push(Config {
+            id,
+            name: name.value.clone(),
+            span: name.span,
+            source,
+            engine_name: c.name.as_ref().map(|n| n.value.clone()),
+            carried: c.carried(),
+        });
+    }
+}
+
+/// The one source of a secret or config, or a finding.
+fn one_source<const N: usize>(
+    kind: &str,
+    name: &Sp<String>,
+    candidates: [Option<(SecretSource, Span)>; N],
+    what: &str,
+    cx: &mut Cx,
+) -> Option<SecretSource> {
+    let sources: Vec<(SecretSource, Span)> = candidates.into_iter().flatten().collect();
+    match sources.as_slice() {
+        [(one, _)] => Some(one.clone()),
+        [] => {
+            cx.push(
+                Diagnostic::new(Code::MissingKey, format!("{kind} `{}` has no source", name.value))
+                    .primary(name.span, format!("needs {what}"))
+                    .help(format!("e.g. `file: ./{kind}s/{}.txt`", name.value)),
+            );
+            None
+        }
+        [(_, first), (_, second), ..] => {
+            cx.push(
+                Diagnostic::new(Code::ConflictingKeys, format!("{kind} `{}` has more than one source", name.value))
+                    .primary(*second, "second source")
+                    .secondary(*first, "first source")
+                    .help(format!("keep exactly one of {what}")),
+            );
+            None
+        }
     }
 }
 
@@ -164,11 +204,22 @@ pub(crate) fn resolve_all(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx)
 
 fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx) -> Service {
     let s = &decl.spec;
-    if s.image.value.trim().is_empty() {
-        cx.push(
+    match &s.image {
+        Some(image) if image.as_written().trim().is_empty() => cx.push(
             Diagnostic::new(Code::InvalidValue, "the image is empty")
-                .primary(s.image.span, "name an image, e.g. nginx:1.27"),
-        );
+                .primary(image.span, "name an image, e.g. nginx:1.27"),
+        ),
+        None if s.build.is_none() => {
+            cx.push(
+                Diagnostic::new(
+                    Code::MissingKey,
+                    format!("service `{}` has no `image` and no `build`", decl.name.value),
+                )
+                .primary(decl.name.span, "needs `image` or `build`")
+                .help("name an image (`image: nginx:1.27`), or say how to build one (`build: ./app`)"),
+            );
+        }
+        _ => {}
     }
     let replicas = s.replicas.as_ref().map_or(1, |r| r.value);
     if let Some(r) = s.replicas.as_ref().filter(|r| r.value > MAX_REPLICAS) {
@@ -226,11 +277,13 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
             };
             Some(PublishedPort {
                 target: long.target.value,
-                published: long.published.as_ref().map_or(long.target.value, |p| p.value),
+                published: long.published.as_ref().map(|p| p.value),
                 host_ip,
                 protocol: long.protocol.as_ref().map_or(Protocol::Tcp, |p| p.value),
                 mode: long.mode.as_ref().map_or(PortMode::Ingress, |m| m.value),
                 span: p.span,
+                name: long.name.as_ref().map(|n| n.value.clone()),
+                app_protocol: long.app_protocol.as_ref().map(|n| n.value.clone()),
             })
         })
         .collect();
@@ -239,10 +292,28 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
         .iter()
         .filter_map(|m| {
             let long = &m.value.0;
-            let source = match &long.source {
-                None => MountSource::Tmpfs,
-                Some(src) if src.starts_with(['/', '.', '~']) => MountSource::Bind(src.value.clone()),
-                Some(src) => match cx.volume_ids.get(&src.value) {
+            let source = match (long.r#type.as_ref().map(|t| t.value), &long.source) {
+                (Some(MountType::Tmpfs), Some(src)) => {
+                    cx.push(
+                        Diagnostic::new(Code::ConflictingKeys, "a tmpfs mount has no source")
+                            .primary(src.span, "`source` here")
+                            .help("remove `source`, or make it a bind or volume mount"),
+                    );
+                    return None;
+                }
+                (Some(MountType::Bind), None) => {
+                    cx.push(
+                        Diagnostic::new(Code::MissingKey, "a bind mount needs a `source`")
+                            .primary(m.span, "no host path")
+                            .help("add `source: ./path` (a host path)"),
+                    );
+                    return None;
+                }
+                (Some(MountType::Volume), None) => MountSource::Anonymous,
+                (Some(MountType::Tmpfs) | None, None) => MountSource::Tmpfs,
+                (Some(MountType::Bind), Some(src)) => MountSource::Bind(src.value.clone()),
+                (None, Some(src)) if src.starts_with(['/', '.', '~']) => MountSource::Bind(src.value.clone()),
+                (Some(MountType::Volume) | None, Some(src)) => match cx.volume_ids.get(&src.value) {
                     Some(&v) => MountSource::Volume(v),
                     None => {
                         let known = topo.volumes.iter().map(|v| v.name.clone());
@@ -260,24 +331,43 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
                     .primary(long.target.span, "must start with `/`"),
                 );
             }
+            let access = mount_access(long, cx);
             Some(Mount {
+                options: mount_options(long, &source, m.span, cx),
                 source,
                 target: long.target.value.clone(),
-                access: long.access.as_ref().map_or(Access::Rw, |a| a.value),
+                access,
                 span: m.span,
             })
         })
         .collect();
-    let (secrets, unknown_secrets) = lookup_all(&s.secrets, &cx.secret_ids);
-    for n in unknown_secrets {
+    let (secrets, unknown) = file_mounts(&s.secrets, &cx.secret_ids);
+    let (configs, unknown_configs) = file_mounts(&s.configs, &cx.config_ids);
+    let build_secrets = s.build.as_ref().and_then(|b| b.value.as_ref()).and_then(|b| b.0.as_ref()).map(|b| &b.secrets);
+    let (_, unknown_build) = build_secrets.map(|b| file_mounts(b, &cx.secret_ids)).unwrap_or_default();
+    for n in unknown.into_iter().chain(unknown_build) {
         cx.unknown("secret", n, topo.secrets.iter().map(|x| x.name.clone()));
     }
-    let (mut depends_on, unknown_services) = lookup_all(&s.depends_on, &cx.service_ids);
-    for n in unknown_services {
-        let known: Vec<String> = cx.service_ids.keys().cloned().collect();
-        cx.unknown("service", n, known.into_iter());
+    for n in unknown_configs {
+        cx.unknown("config", n, topo.configs.iter().map(|x| x.name.clone()));
     }
-    depends_on.retain(|d| *d != id);
+    let mut depends_on = Vec::with_capacity(s.depends_on.0.len());
+    for (name, dep) in &s.depends_on.0 {
+        let Some(&on) = cx.service_ids.get(&name.value) else {
+            let known: Vec<String> = cx.service_ids.keys().cloned().collect();
+            cx.unknown("service", name, known.into_iter());
+            continue;
+        };
+        if on != id {
+            depends_on.push(Dependency {
+                service: on,
+                condition: dep.condition.as_ref().map_or(Condition::ServiceStarted, |c| c.value),
+                restart: dep.restart.as_ref().is_some_and(|r| r.value),
+                required: dep.required.as_ref().is_none_or(|r| r.value),
+            });
+        }
+    }
+    links(s, cx);
     let d = s.deploy.as_ref();
     let resources = |r: &Option<topoc_spec::ResourcesSpec>| Resources {
         cpus: r.as_ref().and_then(|r| r.cpus.as_ref().map(|c| c.value.0.clone())),
@@ -289,36 +379,52 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
         limits: d.map(|d| resources(&d.limits)).unwrap_or_default(),
         reservations: d.map(|d| resources(&d.reservations)).unwrap_or_default(),
         endpoint_mode: d.and_then(|d| d.endpoint_mode.as_ref().map(|m| m.value)),
-        restart_condition: d.and_then(|d| d.restart_condition.as_ref().map(|m| m.value.clone())),
+        restart_condition: d.and_then(|d| d.restart_condition.as_ref().map(|m| m.value.as_str().to_owned())),
         update_parallelism: d.and_then(|d| d.update_parallelism.as_ref().map(|m| m.value)),
-        update_delay: d.and_then(|d| d.update_delay.as_ref().map(|m| m.value.clone())),
+        update_delay: d.and_then(|d| d.update_delay.as_ref().map(|m| m.value.0.clone())),
         labels: d.map(|d| pairs(&d.labels)).unwrap_or_default(),
     };
     super::reinterpreted::check_command("command", &s.command, cx);
     super::reinterpreted::check_command("entrypoint", &s.entrypoint, cx);
-    super::reinterpreted::check_keys("environment", &s.environment, cx);
+    let literal_environment = s.environment.literals();
+    super::reinterpreted::check_keys("environment", &literal_environment, cx);
+    for v in
+        s.environment.0.iter().filter(|v| v.name.value.starts_with("x-") && !matches!(v.value, EnvValue::Literal(_)))
+    {
+        cx.push(
+            Diagnostic::new(Code::InvalidName, format!("`{}` in `environment` starts with `x-`", v.name.value))
+                .primary(v.name.span, "Compose reads this as an extension and drops it"),
+        );
+    }
+    let healthcheck = s.healthcheck.as_ref().map(|h| healthcheck(h, decl.name.span, cx));
     super::reinterpreted::check_keys("labels", &s.labels, cx);
     let strings = |v: &[Sp<String>]| v.iter().map(|x| x.value.clone()).collect::<Vec<_>>();
     Service {
         id,
         name: decl.name.value.clone(),
         span: decl.name.span,
-        image: s.image.value.clone(),
+        image: s.image.as_ref().map(|i| i.as_written().to_owned()).unwrap_or_default(),
+        image_interpolated: s.image.as_ref().is_some_and(|i| matches!(i.value, ComposeText::Interpolated(_))),
         command: s.command.as_ref().map(|c| c.value.clone()),
         entrypoint: s.entrypoint.as_ref().map(|c| c.value.clone()),
-        environment: pairs(&s.environment),
+        environment: pairs(&literal_environment),
+        deploy_time_environment: s
+            .environment
+            .0
+            .iter()
+            .filter_map(|v| match &v.value {
+                EnvValue::Literal(_) => None,
+                EnvValue::PassThrough => Some((v.name.value.clone(), DeployTimeValue::PassThrough)),
+                EnvValue::Interpolated(t) => Some((v.name.value.clone(), DeployTimeValue::Interpolated(t.clone()))),
+            })
+            .collect(),
         secrets,
+        configs,
         mounts,
         ports,
         replicas,
         deploy,
-        healthcheck: s.healthcheck.as_ref().map(|h| Healthcheck {
-            test: h.test.value.clone(),
-            interval: h.interval.as_ref().map(|x| x.value.clone()),
-            timeout: h.timeout.as_ref().map(|x| x.value.clone()),
-            retries: h.retries.as_ref().map(|x| x.value),
-            start_period: h.start_period.as_ref().map(|x| x.value.clone()),
-        }),
+        healthcheck,
         attachments,
         network_mode,
         network_mode_span,
@@ -338,15 +444,16 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
         working_dir: s.working_dir.as_ref().map(|x| x.value.clone()),
         labels: pairs(&s.labels),
         origin: decl.origin.clone(),
+        carried: s.carried(),
         spans: ServiceSpans {
-            image: Some(s.image.span),
+            image: s.image.as_ref().map(|i| i.span),
             user: s.user.as_ref().map(|x| x.span),
             read_only: s.read_only.as_ref().map(|x| x.span),
             privileged: s.privileged.as_ref().map(|x| x.span),
             cap_add: s.cap_add.iter().map(|x| x.span).collect(),
             cap_drop: s.cap_drop.iter().map(|x| x.span).collect(),
             security_opt: s.security_opt.iter().map(|x| x.span).collect(),
-            environment: s.environment.iter().map(|(k, v)| (k.span, v.span)).collect(),
+            environment: literal_environment.iter().map(|(k, v)| (k.span, v.span)).collect(),
             restart: s.restart.as_ref().map(|x| x.span),
             deploy_limits: d.and_then(|d| d.limits.as_ref()).map(|l| {
                 l.cpus.as_ref().map(|c| c.span).or(l.memory.as_ref().map(|m| m.span)).unwrap_or(decl.name.span)
@@ -359,20 +466,114 @@ fn pairs(map: &topoc_spec::Map<Sp<topoc_spec::Text>>) -> Vec<(String, String)> {
     map.iter().map(|(k, v)| (k.value.clone(), v.value.0.clone())).collect()
 }
 
-/// The ids of `names`, and the names that have none.
-fn lookup_all<'n, I: Copy>(
-    names: &'n [Sp<String>],
+/// Secrets or configs mounted into a service, by id, and the names that are not declared.
+fn file_mounts<'r, I: Copy>(
+    refs: &'r FileRefs,
     ids: &foldhash::HashMap<String, I>,
-) -> (Vec<I>, Vec<&'n Sp<String>>) {
-    let mut found = Vec::with_capacity(names.len());
-    let mut missing = Vec::new();
-    for n in names {
-        match ids.get(&n.value) {
-            Some(&id) => found.push(id),
-            None => missing.push(n),
+) -> (Vec<FileMount<I>>, Vec<&'r Sp<String>>) {
+    let mut out = Vec::with_capacity(refs.0.len());
+    let mut unknown = Vec::new();
+    for r in &refs.0 {
+        let Some(&source) = ids.get(&r.source.value) else {
+            unknown.push(&r.source);
+            continue;
+        };
+        out.push(FileMount {
+            source,
+            target: r.target.as_ref().map(|t| t.value.clone()),
+            uid: r.uid.as_ref().map(|t| t.value.0.clone()),
+            gid: r.gid.as_ref().map(|t| t.value.0.clone()),
+            mode: r.mode.as_ref().map(|m| Json::from(m.value.0)),
+        });
+    }
+    (out, unknown)
+}
+
+/// `links` name services: `service` or `service:alias`.
+fn links(s: &ServiceSpec, cx: &mut Cx) {
+    let Some(Some(links)) = s.links.as_ref().map(|l| l.value.as_ref()) else { return };
+    let span = s.links.as_ref().map_or(Span::DETACHED, |l| l.span);
+    for link in links {
+        let service = link.0.split_once(':').map_or(link.0.as_str(), |(s, _)| s);
+        if !cx.service_ids.contains_key(service) {
+            let known: Vec<String> = cx.service_ids.keys().cloned().collect();
+            cx.unknown("service", &Sp::new(service.to_owned(), span), known.into_iter());
         }
     }
-    (found, missing)
+}
+
+fn healthcheck(h: &HealthcheckSpec, service: Span, cx: &mut Cx) -> Healthcheck {
+    let disable = h.disable.as_ref().is_some_and(|d| d.value);
+    if h.test.is_none() && !disable {
+        cx.push(
+            Diagnostic::new(Code::MissingKey, "a healthcheck needs a `test`")
+                .primary(service, "`healthcheck` without `test`")
+                .help("add `test: [\"CMD\", \"...\"]`, or `disable: true` to turn off the image's check"),
+        );
+    }
+    let text = |d: &Option<Sp<topoc_spec::carried::Duration>>| d.as_ref().map(|x| x.value.0.clone());
+    Healthcheck {
+        test: h.test.as_ref().map(|t| t.value.clone()),
+        interval: text(&h.interval),
+        timeout: text(&h.timeout),
+        retries: h.retries.as_ref().map(|x| x.value),
+        start_period: text(&h.start_period),
+        start_interval: text(&h.start_interval),
+        disable,
+    }
+}
+
+/// `access` (topoc) or `read_only` (Compose); both is a conflict unless they agree.
+fn mount_access(long: &MountLong, cx: &mut Cx) -> Access {
+    let from_read_only = long.read_only.as_ref().map(|r| if r.value { Access::Ro } else { Access::Rw });
+    match (long.access.as_ref(), from_read_only) {
+        (Some(a), Some(r)) if a.value != r => {
+            cx.push(
+                Diagnostic::new(Code::ConflictingKeys, "`access` and `read_only` disagree")
+                    .primary(a.span, "`access` here")
+                    .help("keep one: `access: ro` is `read_only: true`"),
+            );
+            a.value
+        }
+        (Some(a), _) => a.value,
+        (None, Some(r)) => r,
+        (None, None) => Access::Rw,
+    }
+}
+
+/// A mount's options, each only on the kind of mount it belongs to.
+fn mount_options(long: &MountLong, source: &MountSource, span: Span, cx: &mut Cx) -> MountOptions {
+    let (bind, volume, tmpfs) = match source {
+        MountSource::Bind(_) => (true, false, false),
+        MountSource::Volume(_) | MountSource::Anonymous => (false, true, false),
+        MountSource::Tmpfs => (false, false, true),
+    };
+    for (present, ok, key) in [
+        (long.bind.is_some(), bind, "bind"),
+        (long.volume.is_some(), volume, "volume"),
+        (long.tmpfs.is_some(), tmpfs, "tmpfs"),
+    ] {
+        if present && !ok {
+            cx.push(
+                Diagnostic::new(Code::ConflictingKeys, format!("`{key}` options on a mount that is not a {key} mount"))
+                    .primary(span, "this mount")
+                    .help(format!("remove `{key}`, or set `type: {key}`")),
+            );
+        }
+    }
+    let b = long.bind.as_ref();
+    let v = long.volume.as_ref();
+    let t = long.tmpfs.as_ref();
+    MountOptions {
+        propagation: b.and_then(|b| b.propagation.as_ref().map(|p| p.value)),
+        create_host_path: b.and_then(|b| b.create_host_path.as_ref()).is_some_and(|c| c.value),
+        selinux: b.and_then(|b| b.selinux.as_ref().map(|p| p.value)),
+        nocopy: v.and_then(|v| v.nocopy.as_ref()).is_some_and(|n| n.value),
+        subpath: v.and_then(|v| v.subpath.as_ref().map(|p| p.value.clone())),
+        tmpfs_size: t.and_then(|t| t.size.as_ref().map(|p| p.value.0.clone())),
+        tmpfs_mode: t.and_then(|t| t.mode.as_ref().map(|p| p.value)),
+        consistency: long.consistency.as_ref().map(|c| c.value.clone()),
+    }
 }
 
 fn network_mode(s: &ServiceSpec, cx: &mut Cx) -> (NetworkMode, Span) {

@@ -19,7 +19,9 @@ pub(super) fn check(topo: &Topology, engine: &crate::EngineProfile, on: &dyn Fn(
         }
     }
     if on(Code::DuplicatePublishedPort) {
-        duplicate_published_port(publishing(), out);
+        // A port Docker does not publish (a service on internal or LAN networks only) takes
+        // no host port, so it cannot collide.
+        duplicate_published_port(publishing().filter(|s| crate::graph::service_publishes(topo, s, engine)), out);
     }
 }
 
@@ -38,14 +40,14 @@ fn wildcard(ip: Option<IpAddr>) -> bool {
 fn port_all_interfaces(s: &Service, p: &PublishedPort, engine: &crate::EngineProfile, out: &mut Diagnostics) {
     if !engine.honours_host_ip() {
         out.push(
-            Diagnostic::new(Code::PortAllInterfaces, format!("`{}` publishes port {} on every address of every node", s.name, p.published))
+            Diagnostic::new(Code::PortAllInterfaces, format!("`{}` publishes port {} on every address of every node", s.name, p.host_port()))
                 .primary(p.span, "Swarm does not apply a host address")
                 .note("Docker's own firewall rules open the port before the host's firewall (ufw, firewalld) sees the traffic")
                 .help("publish only what must be public; reach internal services through a proxy, or firewall the port in DOCKER-USER"),
         );
     } else if wildcard(p.host_ip) {
         out.push(
-            Diagnostic::new(Code::PortAllInterfaces, format!("`{}` publishes port {} on every host interface", s.name, p.published))
+            Diagnostic::new(Code::PortAllInterfaces, format!("`{}` publishes port {} on every host interface", s.name, p.host_port()))
                 .primary(p.span, "no host address")
                 .note("Docker's own firewall rules open the port before the host's firewall (ufw, firewalld) sees the traffic")
                 .help("bind an address: `127.0.0.1:8080:80`, `host_ip:` in the long form, or `defaults.host_ip` for every port"),
@@ -59,9 +61,9 @@ fn port_all_interfaces(s: &Service, p: &PublishedPort, engine: &crate::EnginePro
 /// `NET_BIND_SERVICE` in its capabilities.
 /// KICS *Privileged Ports Mapped In Container* (bc2908f3).
 fn privileged_port(s: &Service, p: &PublishedPort, out: &mut Diagnostics) {
-    if p.published < 1024 {
+    if let Some(published) = p.published.filter(|p| *p < 1024) {
         out.push(
-            Diagnostic::new(Code::PrivilegedPort, format!("`{}` publishes privileged port {}", s.name, p.published))
+            Diagnostic::new(Code::PrivilegedPort, format!("`{}` publishes privileged port {published}", s.name))
                 .primary(p.span, "below 1024")
                 .help("publish a port of 1024 or above, or keep it if it is the service's public port and drop NET_BIND_SERVICE in the container"),
         );
@@ -71,13 +73,17 @@ fn privileged_port(s: &Service, p: &PublishedPort, out: &mut Diagnostics) {
 /// ## duplicate-published-port
 /// Two publications of the same host port and protocol whose host addresses collide (equal,
 /// or either is every interface): Docker cannot bind the second, and that container does not
-/// start. On Swarm, a published port belongs to one service in the whole swarm.
+/// start. On Swarm, a published port belongs to one service in the whole swarm. Ports the
+/// engine does not publish (`ineffective`), and ports whose host port the engine picks, are
+/// not counted.
 /// dclint `no-duplicate-exported-ports`.
 fn duplicate_published_port<'t>(services: impl Iterator<Item = &'t Service>, out: &mut Diagnostics) {
     let mut by_port: BTreeMap<(u16, bool), Vec<(&Service, &PublishedPort)>> = BTreeMap::new();
     for s in services {
         for p in &s.ports {
-            by_port.entry((p.published, p.protocol == Protocol::Udp)).or_default().push((s, p));
+            if let Some(published) = p.published {
+                by_port.entry((published, p.protocol == Protocol::Udp)).or_default().push((s, p));
+            }
         }
     }
     for ((port, udp), list) in by_port {
