@@ -84,10 +84,6 @@ fn compose_json(cwd: &Path, project_dir: Option<&Path>, files: &[String], extra:
 
 /// The normalisations of docs/import.md, applied to both sides.
 fn normalise(mut v: Json) -> Json {
-    if let Some(top) = v.as_object_mut() {
-        // Extension fields: topoc expands what their anchors lend and keeps nothing else.
-        top.retain(|k, _| !k.starts_with("x-"));
-    }
     if let Some(networks) = v.get_mut("networks").and_then(Json::as_object_mut) {
         for n in networks.values_mut().filter_map(Json::as_object_mut) {
             // The emitter writes the defaults Compose leaves implicit.
@@ -117,11 +113,6 @@ fn normalise(mut v: Json) -> Json {
                 for m in mounts.iter_mut().filter_map(Json::as_object_mut) {
                     if m.get("volume").is_some_and(|v| v.as_object().is_some_and(|o| o.is_empty())) {
                         m.remove("volume");
-                    }
-                    // Known emitter gap (issue 12 §1, first defect): a short bind mount has
-                    // `create_host_path: true` in Compose's reading, topoc's long form has not.
-                    if m.get("bind") == Some(&serde_json::json!({"create_host_path": true})) {
-                        m.remove("bind");
                     }
                 }
             }

@@ -74,7 +74,10 @@ pub(crate) fn project(compose: &Node, cx: &Context<'_>, diags: &mut Diagnostics)
         match key {
             "name" | "services" | "networks" => {}
             "volumes" => out.push((k.clone(), volumes(v, diags))),
-            "secrets" => out.push((k.clone(), secrets(v, cx, diags))),
+            "secrets" => out.push((k.clone(), secrets(v, "SecretSpec", cx, diags))),
+            "configs" if schema::has("TopologySpec", "configs") => {
+                out.push((k.clone(), secrets(v, "ConfigSpec", cx, diags)))
+            }
             "version" => diags.push(
                 Diagnostic::new(
                     topoc_diag::Code::ComposeNotCarried,
@@ -83,6 +86,7 @@ pub(crate) fn project(compose: &Node, cx: &Context<'_>, diags: &mut Diagnostics)
                 .with_severity(Severity::Note)
                 .primary(k.span, "ignored"),
             ),
+            x if schema::has("TopologySpec", x) => out.push((k.clone(), v.clone())),
             x if x.starts_with("x-") => diags.push(
                 Diagnostic::new(
                     topoc_diag::Code::ComposeNotCarried,
@@ -328,8 +332,9 @@ fn volumes(section: &Node, diags: &mut Diagnostics) -> Node {
     map(out, section.span)
 }
 
-/// Top-level secrets: the same keys; a relative `file` is rebased onto the project folder.
-fn secrets(section: &Node, cx: &Context<'_>, diags: &mut Diagnostics) -> Node {
+/// Top-level secrets and configs: the same keys; a relative `file` is rebased onto the project
+/// folder.
+fn secrets(section: &Node, definition: &str, cx: &Context<'_>, diags: &mut Diagnostics) -> Node {
     let mut out = Vec::new();
     for (name, body) in entries(section) {
         let mut keep = Vec::new();
@@ -348,7 +353,7 @@ fn secrets(section: &Node, cx: &Context<'_>, diags: &mut Diagnostics) -> Node {
                         ),
                     }
                 }
-                _ if schema::has("SecretSpec", key) => keep.push((k.clone(), v.clone())),
+                _ if schema::has(definition, key) => keep.push((k.clone(), v.clone())),
                 _ => nodes::not_carried(
                     diags,
                     k.span,
@@ -362,31 +367,87 @@ fn secrets(section: &Node, cx: &Context<'_>, diags: &mut Diagnostics) -> Node {
     map(out, section.span)
 }
 
-/// Compose reads `$$` as a literal `$` and interpolates `$VAR`; the spec's text is literal. Every
-/// scalar becomes its literal text, and interpolation, which topoc does not carry yet, is
-/// reported where it is written.
-fn literal_text(node: &mut Node, diags: &mut Diagnostics) {
-    match &mut node.kind {
-        NodeKind::Scalar { text, .. } => {
-            if nodes::interpolates(text) {
-                nodes::not_carried(
-                    diags,
-                    node.span,
-                    &format!("the interpolation in `{text}`"),
-                    "the spec's text is literal: topoc writes it with `$` doubled, so Compose will not substitute the variable",
-                );
+/// How a value's scalars are read into the spec: Compose reads `$$` as a literal `$` and
+/// interpolates `$VAR`; the spec's text is literal, and a value Compose is to fill in is written
+/// `{ interpolate: "..." }`, which the spec takes in `image`, environment values and the values
+/// of carried keys (docs/spec.md, "Interpolation"). Elsewhere (names, addresses, ports,
+/// networks, mounts) topoc needs the value, and an interpolation there is not carried.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Text {
+    Literal,
+    /// Interpolated scalars become `{ interpolate: ... }`, in values (not in keys).
+    Interpolate,
+}
+
+fn literal_text(spec: &mut Node, diags: &mut Diagnostics) {
+    let NodeKind::Map(top) = &mut spec.kind else { return };
+    for (k, v) in top {
+        literal_scalar(k, Text::Literal, diags);
+        let context = match key_text(k) {
+            "services" => topoc_spec::compose_keys::SERVICE,
+            "networks" => topoc_spec::compose_keys::NETWORK,
+            "volumes" => topoc_spec::compose_keys::VOLUME,
+            "secrets" => topoc_spec::compose_keys::SECRET,
+            "configs" => topoc_spec::compose_keys::CONFIG,
+            _ => {
+                text(v, Text::Literal, diags);
+                continue;
             }
-            if text.contains("$$") {
-                *text = nodes::unescape_dollars(text);
+        };
+        let NodeKind::Map(objects) = &mut v.kind else { continue };
+        for (name, body) in objects {
+            literal_scalar(name, Text::Literal, diags);
+            let NodeKind::Map(keys) = &mut body.kind else {
+                text(body, Text::Literal, diags);
+                continue;
+            };
+            for (key, value) in keys {
+                let mode = if takes_interpolation(context, key_text(key)) { Text::Interpolate } else { Text::Literal };
+                literal_scalar(key, Text::Literal, diags);
+                text(value, mode, diags);
             }
         }
-        NodeKind::Seq(items) => items.iter_mut().for_each(|n| literal_text(n, diags)),
+    }
+}
+
+/// Whether the spec takes `{ interpolate: ... }` in the values of this key.
+fn takes_interpolation(context: &str, key: &str) -> bool {
+    use topoc_spec::compose_keys::{KEYS, SERVICE, Status};
+    (context == SERVICE && matches!(key, "image" | "environment"))
+        || KEYS.iter().any(|(c, k, s)| *c == context && *k == key && *s == Status::Carried)
+}
+
+fn text(node: &mut Node, mode: Text, diags: &mut Diagnostics) {
+    match &mut node.kind {
+        NodeKind::Scalar { .. } => literal_scalar(node, mode, diags),
+        NodeKind::Seq(items) => items.iter_mut().for_each(|n| text(n, mode, diags)),
         NodeKind::Map(entries) => {
             for (k, v) in entries {
-                literal_text(k, diags);
-                literal_text(v, diags);
+                literal_scalar(k, Text::Literal, diags);
+                text(v, mode, diags);
             }
         }
         NodeKind::Null => {}
+    }
+}
+
+fn literal_scalar(node: &mut Node, mode: Text, diags: &mut Diagnostics) {
+    let NodeKind::Scalar { text, .. } = &mut node.kind else { return };
+    if nodes::interpolates(text) {
+        if mode == Text::Interpolate {
+            let span = node.span;
+            let inner = string(std::mem::take(text), span);
+            *node = map(vec![(scalar(topoc_spec::carried::INTERPOLATE, span), inner)], span);
+            return;
+        }
+        nodes::not_carried(
+            diags,
+            node.span,
+            &format!("the interpolation in `{text}`"),
+            "topoc needs this value to analyse the topology, and cannot know it before deployment",
+        );
+    }
+    if text.contains("$$") {
+        *text = nodes::unescape_dollars(text);
     }
 }

@@ -33,9 +33,28 @@ pub(crate) fn keys(definition: &str) -> &'static BTreeSet<String> {
     all.iter().find(|(n, _)| n == definition).map(|(_, k)| k).unwrap_or(&EMPTY)
 }
 
-/// Whether the spec type has a key of this name.
+/// Whether the spec type has a key of this name (an `x-` extension where the type takes them).
 pub(crate) fn has(definition: &str, key: &str) -> bool {
-    keys(definition).contains(key)
+    keys(definition).contains(key) || (key.starts_with("x-") && extensible(definition))
+}
+
+/// Whether the spec type takes `x-` extension keys, as Compose's objects do.
+fn extensible(definition: &str) -> bool {
+    static ALL: OnceLock<BTreeSet<String>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let schema = topoc_spec::json_schema();
+        let takes = |def: &serde_json::Value| def.get("patternProperties").is_some_and(|p| p.get("^x-").is_some());
+        let mut out: BTreeSet<String> = schema
+            .get("$defs")
+            .and_then(|d| d.as_object())
+            .map(|defs| defs.iter().filter(|(_, d)| takes(d)).map(|(n, _)| n.clone()).collect())
+            .unwrap_or_default();
+        if takes(&schema) {
+            out.insert("TopologySpec".into());
+        }
+        out
+    })
+    .contains(definition)
 }
 
 #[cfg(test)]

@@ -9,6 +9,9 @@ use crate::schema;
 use topoc_diag::{Code, Diagnostic, Diagnostics, Severity, Span};
 use topoc_spec::{Node, NodeKind};
 
+/// The spec takes `KEY:` with no value as Compose does: the caller's variable passed through.
+const PASS_THROUGH_VARIABLES: bool = true;
+
 /// Spec service keys that mean something else in Compose, or do not exist there.
 const SPEC_ONLY: &[&str] = &["relays", "replicas", "networks", "ports", "volumes", "deploy"];
 
@@ -95,8 +98,8 @@ fn service(body: &Node, cx: &Context<'_>, diags: &mut Diagnostics) -> (Node, boo
                 ),
                 None => out.push((k.clone(), v.clone())),
             },
-            "secrets" => out.push((k.clone(), service_secrets(v, diags))),
-            "depends_on" => out.push((k.clone(), depends_on(v, diags))),
+            // The spec takes Compose's short and long forms of these as they are.
+            "secrets" | "configs" | "depends_on" => out.push((k.clone(), v.clone())),
             "deploy" => deploy(k, v, &mut out, diags),
             "healthcheck" => out.push((k.clone(), sub_keys(v, "HealthcheckSpec", "healthcheck", diags))),
             "extra_hosts" => out.push((k.clone(), extra_hosts(v))),
@@ -130,12 +133,13 @@ fn assignments(key: &str, v: &Node, diags: &mut Diagnostics) -> Node {
     let mut out = Vec::new();
     for (name, value) in entries(&as_map) {
         match value.kind {
-            NodeKind::Null if key == "environment" => nodes::not_carried(
+            NodeKind::Null if key == "environment" && !PASS_THROUGH_VARIABLES => nodes::not_carried(
                 diags,
                 name.span,
                 &format!("the variable `{}` passed through from the caller's environment", key_text(name)),
                 "the container does not get it",
             ),
+            NodeKind::Null if key == "environment" => out.push((name.clone(), value.clone())),
             NodeKind::Null => out.push((name.clone(), string("", value.span))),
             _ => out.push((name.clone(), value.clone())),
         }
@@ -159,25 +163,15 @@ fn ports(v: &Node, diags: &mut Diagnostics) -> Node {
     for item in items {
         match &item.kind {
             NodeKind::Scalar { text, .. } => {
-                let body = text.rsplit_once('/').map_or(text.as_str(), |(b, _)| b);
-                let (_, last) = body.rsplit_once(':').unwrap_or(("", body));
-                let published = body.rsplit_once(':').map(|(front, _)| front.rsplit(':').next().unwrap_or_default());
-                if body.contains('-') {
+                if text.contains('-') {
                     nodes::not_carried(
                         diags,
                         item.span,
                         &format!("the port range `{text}`"),
                         "the ports are not published",
                     );
-                } else if published.is_none_or(str::is_empty) || last.is_empty() {
-                    nodes::not_carried(
-                        diags,
-                        item.span,
-                        &format!("the port `{text}` with no host port"),
-                        "Compose publishes it on a host port the engine picks; topoc would publish the same port number, so it is left out",
-                    );
                 } else {
-                    out.push(string(text.clone(), item.span));
+                    out.push(item.clone());
                 }
             }
             NodeKind::Map(entries) => {
@@ -206,15 +200,6 @@ fn ports(v: &Node, diags: &mut Diagnostics) -> Node {
                             "the port is published without it",
                         ),
                     }
-                }
-                if !entries.iter().any(|(k, _)| key_text(k) == "published") {
-                    nodes::not_carried(
-                        diags,
-                        item.span,
-                        "a port with no `published` host port",
-                        "Compose publishes it on a host port the engine picks; topoc would publish the same port number, so it is left out",
-                    );
-                    ok = false;
                 }
                 if ok {
                     out.push(map(keep, item.span));
@@ -249,62 +234,17 @@ fn volumes(v: &Node, cx: &Context<'_>, diags: &mut Diagnostics) -> Node {
     seq(out, v.span)
 }
 
-const PROPAGATION_AND_LABELS: &[&str] = &[
-    "z",
-    "Z",
-    "shared",
-    "rshared",
-    "slave",
-    "rslave",
-    "private",
-    "rprivate",
-    "nocopy",
-    "cached",
-    "delegated",
-    "consistent",
-];
-
-/// `source:target[:options]`, the spec's short form when it carries everything.
+/// `source:target[:options]` as written (the spec reads Compose's short form, options and lone
+/// anonymous volumes included), the source rebased onto the project folder.
 fn short_mount(text: &str, span: Span, cx: &Context<'_>, diags: &mut Diagnostics) -> Option<Node> {
-    let parts: Vec<&str> = text.split(':').collect();
-    let (source, target, options) = match parts.as_slice() {
-        [_] => {
-            nodes::not_carried(
-                diags,
-                span,
-                &format!("the anonymous volume `{text}`"),
-                "Compose creates an anonymous volume there; the spec would make it a tmpfs, so it is left out",
-            );
-            return None;
-        }
-        [s, t] => (*s, *t, ""),
-        [s, t, o] => (*s, *t, *o),
-        _ => {
-            nodes::not_carried(diags, span, &format!("the mount `{text}`"), "it is left out");
-            return None;
-        }
+    let Some((source, rest)) = text.split_once(':') else {
+        return Some(string(text, span));
     };
     let Some(source) = cx.rebase(source, span) else {
         nodes::not_carried(diags, span, "a bind mount from a file outside the project folder", "it is left out");
         return None;
     };
-    let mut access = None;
-    for o in options.split(',').filter(|o| !o.is_empty()) {
-        match o {
-            "ro" | "rw" => access = Some(o),
-            other if PROPAGATION_AND_LABELS.contains(&other) => {
-                nodes::not_carried(diags, span, &format!("the mount option `{other}`"), "the mount is made without it")
-            }
-            other => {
-                nodes::not_carried(diags, span, &format!("the mount option `{other}`"), "the mount is made without it")
-            }
-        }
-    }
-    let written = match access {
-        Some(a) => format!("{source}:{target}:{a}"),
-        None => format!("{source}:{target}"),
-    };
-    Some(string(written, span))
+    Some(string(format!("{source}:{rest}"), span))
 }
 
 fn long_mount(item: &Node, cx: &Context<'_>, diags: &mut Diagnostics) -> Option<Node> {
@@ -313,15 +253,9 @@ fn long_mount(item: &Node, cx: &Context<'_>, diags: &mut Diagnostics) -> Option<
     for (k, v) in entries(item) {
         let key = key_text(k);
         match key {
-            "type" => {}
-            "source" if kind == "tmpfs" => {}
-            "source" => {
+            "source" if kind == "bind" => {
                 let text = v.as_scalar().unwrap_or_default();
-                let path = if kind == "bind" && !text.starts_with(['/', '.', '~']) {
-                    format!("./{text}")
-                } else {
-                    text.to_owned()
-                };
+                let path = if text.starts_with(['/', '.', '~']) { text.to_owned() } else { format!("./{text}") };
                 let Some(path) = cx.rebase(&path, v.span) else {
                     nodes::not_carried(
                         diags,
@@ -333,33 +267,13 @@ fn long_mount(item: &Node, cx: &Context<'_>, diags: &mut Diagnostics) -> Option<
                 };
                 out.push((k.clone(), string(path, v.span)));
             }
-            "target" => out.push((k.clone(), v.clone())),
-            "read_only" => {
-                let access = if v.as_scalar() == Some("true") { "ro" } else { "rw" };
-                out.push((scalar("access", k.span), scalar(access, v.span)));
-            }
-            _ if schema::has("MountLong", key) && key != "access" => out.push((k.clone(), v.clone())),
+            _ if schema::has("MountLong", key) => out.push((k.clone(), v.clone())),
             other => {
                 nodes::not_carried(diags, k.span, &format!("the mount key `{other}`"), "the mount is made without it")
             }
         }
     }
-    match kind {
-        "volume" if get(item, "source").is_none() => {
-            nodes::not_carried(
-                diags,
-                item.span,
-                "an anonymous volume",
-                "Compose creates an anonymous volume there; the spec would make it a tmpfs, so it is left out",
-            );
-            None
-        }
-        "volume" | "bind" | "tmpfs" => Some(map(out, item.span)),
-        other => {
-            nodes::not_carried(diags, item.span, &format!("a `{other}` mount"), "it is left out");
-            None
-        }
-    }
+    Some(map(out, item.span))
 }
 
 /// `networks`, list or mapping; attachment keys renamed to the spec's.
@@ -397,69 +311,6 @@ fn attachments(v: &Node, diags: &mut Diagnostics) -> Node {
         out.push((name.clone(), map(keep, body.span)));
     }
     map(out, v.span)
-}
-
-fn service_secrets(v: &Node, diags: &mut Diagnostics) -> Node {
-    let NodeKind::Seq(items) = &v.kind else {
-        return v.clone();
-    };
-    let mut out = Vec::new();
-    for item in items {
-        match &item.kind {
-            NodeKind::Map(e) => {
-                let Some(source) = get(item, "source") else {
-                    out.push(item.clone());
-                    continue;
-                };
-                for (k, val) in e {
-                    let key = key_text(k);
-                    let default_target = key == "target"
-                        && val.as_scalar().is_some_and(|t| {
-                            Some(t) == source.as_scalar()
-                                || t == format!("/run/secrets/{}", source.as_scalar().unwrap_or_default())
-                        });
-                    if key != "source" && !default_target {
-                        nodes::not_carried(
-                            diags,
-                            k.span,
-                            &format!("the secret key `{key}`"),
-                            "the secret is mounted at /run/secrets/<name> with the engine's owner and mode",
-                        );
-                    }
-                }
-                out.push(source.clone());
-            }
-            _ => out.push(item.clone()),
-        }
-    }
-    seq(out, v.span)
-}
-
-fn depends_on(v: &Node, diags: &mut Diagnostics) -> Node {
-    match &v.kind {
-        NodeKind::Map(list) => {
-            let mut out = Vec::new();
-            for (name, body) in list {
-                for (k, val) in entries(body) {
-                    let plain = matches!(
-                        (key_text(k), val.as_scalar()),
-                        ("condition", Some("service_started")) | ("required", Some("true"))
-                    );
-                    if !plain {
-                        nodes::not_carried(
-                            diags,
-                            k.span,
-                            &format!("`depends_on.{}.{}`", key_text(name), key_text(k)),
-                            "Compose only waits for the dependency to start",
-                        );
-                    }
-                }
-                out.push(string(key_text(name), name.span));
-            }
-            seq(out, v.span)
-        }
-        _ => v.clone(),
-    }
 }
 
 /// Compose's `deploy` into the spec's: `replicas` moves up to the service, `placement.constraints`,
