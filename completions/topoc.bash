@@ -22,9 +22,6 @@ _topoc() {
             topoc,check)
                 cmd="topoc__subcmd__check"
                 ;;
-            topoc,diff)
-                cmd="topoc__subcmd__diff"
-                ;;
             topoc,explain)
                 cmd="topoc__subcmd__explain"
                 ;;
@@ -33,6 +30,9 @@ _topoc() {
                 ;;
             topoc,help)
                 cmd="topoc__subcmd__help"
+                ;;
+            topoc,import)
+                cmd="topoc__subcmd__import"
                 ;;
             topoc,matrix)
                 cmd="topoc__subcmd__matrix"
@@ -49,9 +49,6 @@ _topoc() {
             topoc__subcmd__help,check)
                 cmd="topoc__subcmd__help__subcmd__check"
                 ;;
-            topoc__subcmd__help,diff)
-                cmd="topoc__subcmd__help__subcmd__diff"
-                ;;
             topoc__subcmd__help,explain)
                 cmd="topoc__subcmd__help__subcmd__explain"
                 ;;
@@ -60,6 +57,9 @@ _topoc() {
                 ;;
             topoc__subcmd__help,help)
                 cmd="topoc__subcmd__help__subcmd__help"
+                ;;
+            topoc__subcmd__help,import)
+                cmd="topoc__subcmd__help__subcmd__import"
                 ;;
             topoc__subcmd__help,matrix)
                 cmd="topoc__subcmd__help__subcmd__matrix"
@@ -77,7 +77,7 @@ _topoc() {
 
     case "${cmd}" in
         topoc)
-            opts="-h -V --color --help --version check build matrix explain graph verify diff schema help"
+            opts="-h -V --color --help --version check build matrix explain graph verify import schema help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -95,7 +95,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__build)
-            opts="-o -h --format --lock --locked --engine --target --allow-drop --fail-on --config --baseline --out --templates --force --color --help"
+            opts="-f -o -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --allow-drop --fail-on --config --baseline --out --templates --force --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -113,12 +113,32 @@ _topoc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --target)
                     COMPREPLY=($(compgen -W "compose swarm" -- "${cur}"))
                     return 0
                     ;;
                 --allow-drop)
-                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)
@@ -157,7 +177,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__check)
-            opts="-h --format --lock --locked --engine --target --allow-drop --fail-on --config --baseline --write-baseline --color --help"
+            opts="-f -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --allow-drop --fail-on --config --baseline --write-baseline --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -175,12 +195,32 @@ _topoc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --target)
                     COMPREPLY=($(compgen -W "compose swarm" -- "${cur}"))
                     return 0
                     ;;
                 --allow-drop)
-                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)
@@ -210,58 +250,8 @@ _topoc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        topoc__subcmd__diff)
-            opts="-h --git --format --level --fail-on --target --engine --old-lock --new-lock --locked --color --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --git)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "human markdown json sarif" -- "${cur}"))
-                    return 0
-                    ;;
-                --level)
-                    COMPREPLY=($(compgen -W "services classes templates" -- "${cur}"))
-                    return 0
-                    ;;
-                --fail-on)
-                    COMPREPLY=($(compgen -W "new-exposure any-change never" -- "${cur}"))
-                    return 0
-                    ;;
-                --target)
-                    COMPREPLY=($(compgen -W "compose swarm" -- "${cur}"))
-                    return 0
-                    ;;
-                --engine)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --old-lock)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --new-lock)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         topoc__subcmd__explain)
-            opts="-h --format --lock --locked --engine --target --color --help"
+            opts="-f -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -276,6 +266,26 @@ _topoc() {
                     return 0
                     ;;
                 --engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -295,7 +305,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__graph)
-            opts="-o -h --format --lock --locked --engine --output --color --help"
+            opts="-f -o -h --format --lock --locked --engine --compose --file --profile --env-file --policy --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -310,6 +320,26 @@ _topoc() {
                     return 0
                     ;;
                 --engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -333,7 +363,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__help)
-            opts="check build matrix explain graph verify diff schema help"
+            opts="check build matrix explain graph verify import schema help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -361,20 +391,6 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__help__subcmd__check)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        topoc__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -430,6 +446,20 @@ _topoc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        topoc__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         topoc__subcmd__help__subcmd__matrix)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -472,8 +502,62 @@ _topoc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        topoc__subcmd__import)
+            opts="-f -p -o -h --file --profile --env-file --project-name --out --lossy --force --no-templates --format --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json sarif junit github" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         topoc__subcmd__matrix)
-            opts="-o -h --format --lock --locked --engine --target --level --output --color --help"
+            opts="-f -o -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --level --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -488,6 +572,26 @@ _topoc() {
                     return 0
                     ;;
                 --engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -537,7 +641,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__verify)
-            opts="-o -h --format --lock --locked --engine --target --output --probe-timeout-ms --deadline --all --dump-compose --color --help"
+            opts="-f -o -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --output --probe-timeout-ms --deadline --all --dump-compose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,6 +656,26 @@ _topoc() {
                     return 0
                     ;;
                 --engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

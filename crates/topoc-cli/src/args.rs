@@ -175,6 +175,29 @@ pub(crate) struct SpecArgs {
     /// Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`).
     #[arg(long, default_value = "current")]
     pub(crate) engine: String,
+    #[command(flatten)]
+    pub(crate) compose: ComposeArgs,
+}
+
+/// Reading a compose file instead of a spec (docs/import.md).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct ComposeArgs {
+    /// Read SPEC as a compose file (default: recognised by its content).
+    #[arg(long)]
+    pub(crate) compose: bool,
+    /// More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable).
+    #[arg(long = "file", short = 'f', value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// Compose profiles to enable (repeatable).
+    #[arg(long = "profile", value_name = "PROFILE")]
+    pub(crate) profiles: Vec<String>,
+    /// Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES;
+    /// variables are never substituted).
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub(crate) env_files: Vec<PathBuf>,
+    /// A side file with `policy:` (and `lints:`) for a compose file, in the spec's syntax.
+    #[arg(long = "policy", value_name = "FILE")]
+    pub(crate) policy: Option<PathBuf>,
 }
 
 impl SpecArgs {
@@ -186,6 +209,7 @@ impl SpecArgs {
             lock: self.lock.clone(),
             locked: self.locked,
             engine: engine.to_owned(),
+            compose: self.compose.clone(),
         }
     }
 }
@@ -264,6 +288,9 @@ pub(crate) enum Command {
     /// gained and lost, exposure, allocations, findings and the artifact. Exit 1 on new
     /// reachability or exposure (`--fail-on`).
     Diff(crate::commands::diff::DiffArgs),
+    /// Turn an existing compose deployment into a spec: networks, services, templates for
+    /// repeated services, and a starting policy that allows what the deployment does today.
+    Import(crate::commands::import::ImportArgs),
     /// Print the JSON Schema of the spec language.
     Schema,
     /// Print a rule's documentation (what it flags, why, how to fix it, examples), or list them.

@@ -121,27 +121,34 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
             });
         }
     };
-    let format = Format::from_path(&display);
-    let file = files.add(display, text.as_str());
-    let spec = match topoc_spec::load(&text, format, file) {
-        Ok(spec) => spec,
-        Err(diags) => {
-            let stage = if diags.iter().any(|d| d.code == Code::Syntax) { Stage::Nothing } else { Stage::Decoded };
-            diagnostics.extend(diags);
-            diagnostics.sort();
-            diagnostics.group_causes();
-            return Ok(Outcome {
-                files,
-                diagnostics,
-                topology: None,
-                analysis: None,
-                provenance,
-                suppressed: Vec::new(),
-                instance_ids: Default::default(),
-                stage,
-            });
+    // A compose file is read through the import, so findings land on its own lines.
+    let (spec, read) = if args.compose.compose || topoc_import::looks_like_compose(&text) {
+        crate::commands::import::load_for_analysis(&args.spec, &args.compose, &mut files)
+    } else {
+        let format = Format::from_path(&display);
+        let file = files.add(display, text.as_str());
+        match topoc_spec::load(&text, format, file) {
+            Ok(spec) => (Some(spec), Diagnostics::new()),
+            Err(diags) => (None, diags),
         }
     };
+    let Some(spec) = spec else {
+        let stage = if read.iter().any(|d| d.code == Code::Syntax) { Stage::Nothing } else { Stage::Decoded };
+        diagnostics.extend(read);
+        diagnostics.sort();
+        diagnostics.group_causes();
+        return Ok(Outcome {
+            files,
+            diagnostics,
+            topology: None,
+            analysis: None,
+            provenance,
+            suppressed: Vec::new(),
+            instance_ids: Default::default(),
+            stage,
+        });
+    };
+    diagnostics.extend(read);
 
     let lock_path = args.lock.clone().unwrap_or_else(|| default_lock_path(&args.spec));
     let (old_lock, lock_state) = read_lock(&lock_path, &mut diagnostics);

@@ -176,6 +176,12 @@ codes! {
     ///
     /// - none in KICS, dclint or compose-lint: this is about topoc's own spec, model or targets.
     ResourceLimit = "resource-limit", Error;
+    /// A Compose key or value form the topoc spec does not carry yet: reported where it is
+    /// written instead of being dropped, so nothing changes meaning without a word.
+    ComposeNotCarried = "compose-not-carried", Warning;
+    /// A compose file refers to something Compose could not load: a missing `-f`, `include` or
+    /// `extends` file, an `extends` cycle, or a service `extends` names that does not exist.
+    ComposeReference = "compose-reference", Error;
     /// A CIDR that does not parse.
     ///
     /// ## Why

@@ -100,6 +100,8 @@ pub(crate) fn exec(args: &DiffArgs, reporter: &Reporter) -> Exit {
         lock,
         locked,
         engine: args.engine.clone(),
+        // Compose files are recognised by their content and read through the import.
+        compose: crate::args::ComposeArgs::default(),
     };
     let (old_args, new_args, git, old_label, new_label) = match (&args.git, &args.new) {
         (Some(rev), _) => {

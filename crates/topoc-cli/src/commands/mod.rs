@@ -5,6 +5,7 @@ mod check;
 pub(crate) mod diff;
 mod explain;
 mod graph;
+pub(crate) mod import;
 mod matrix;
 pub(crate) mod probe;
 pub(crate) mod rule;
@@ -31,6 +32,7 @@ pub(crate) fn run(cli: Cli) -> Exit {
         Command::Graph { spec, policy, output } => graph::exec(&spec, &policy, output, &reporter),
         Command::Verify(args) => verify::exec(&args, &reporter),
         Command::Diff(args) => diff::exec(&args, &reporter),
+        Command::Import(args) => import::exec(&args, &reporter),
         Command::Schema => schema::exec(),
         Command::Rule(args) => rule::exec(&args, &reporter),
         Command::Probe(args) => probe::exec(&args),
