@@ -22,6 +22,8 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
     $completions = @(switch ($command) {
         'topoc' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -32,8 +34,10 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the topology: networks, members and addresses, published ports, relays')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two specs, or a spec with its version at a git revision: reachability pairs gained and lost, exposure, allocations, findings and the artifact. Exit 1 on new reachability or exposure (`--fail-on`)')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn an existing compose deployment into a spec: networks, services, templates for repeated services, and a starting policy that allows what the deployment does today')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the spec language')
+            [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -55,6 +59,8 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
             [CompletionResult]::new('--compose', '--compose', [CompletionResultType]::ParameterName, 'Read SPEC as a compose file (default: recognised by its content)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -80,6 +86,8 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
             [CompletionResult]::new('--compose', '--compose', [CompletionResultType]::ParameterName, 'Read SPEC as a compose file (default: recognised by its content)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite `--out` even if it is not a file topoc generated')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -93,6 +101,9 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A side file with `policy:` (and `lints:`) for a compose file, in the spec''s syntax')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding at or above this severity remains')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The deploy target whose semantics the model uses: as a Swarm stack every network is an overlay, the routing mesh publishes ports (also of internal services) and `host_ip` is ignored')
             [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Rows and columns: services, classes of identical services, networks, or templates (declared services plus one row per template). Default: services up to 60, else templates when the spec has any, else classes')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
@@ -100,6 +111,8 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
             [CompletionResult]::new('--compose', '--compose', [CompletionResultType]::ParameterName, 'Read SPEC as a compose file (default: recognised by its content)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -113,10 +126,15 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A side file with `policy:` (and `lints:`) for a compose file, in the spec''s syntax')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding at or above this severity remains')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The deploy target whose semantics the model uses: as a Swarm stack every network is an overlay, the routing mesh publishes ports (also of internal services) and `host_ip` is ignored')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
             [CompletionResult]::new('--compose', '--compose', [CompletionResultType]::ParameterName, 'Read SPEC as a compose file (default: recognised by its content)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -130,11 +148,16 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A side file with `policy:` (and `lints:`) for a compose file, in the spec''s syntax')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding at or above this severity remains')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Picture format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Picture format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
             [CompletionResult]::new('--compose', '--compose', [CompletionResultType]::ParameterName, 'Read SPEC as a compose file (default: recognised by its content)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -158,6 +181,25 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
             [CompletionResult]::new('--compose', '--compose', [CompletionResultType]::ParameterName, 'Read SPEC as a compose file (default: recognised by its content)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Print every probe, not only mismatches')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'topoc;diff' {
+            [CompletionResult]::new('--git', '--git', [CompletionResultType]::ParameterName, 'Compare the spec, its lock and its `topoc.toml` at this git revision with the working tree')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'How reachability pairs are named and grouped')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'What makes the diff exit 1')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The deploy target both sides are modeled and emitted for')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version both sides are modeled on (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--old-lock', '--old-lock', [CompletionResultType]::ParameterName, 'Lock file of the old spec (default: `<stem>.lock` beside it; with `--git`, that lock at REV)')
+            [CompletionResult]::new('--new-lock', '--new-lock', [CompletionResultType]::ParameterName, 'Lock file of the new spec (default: `<stem>.lock` beside it)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
+            [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating a lock file (the old side at REV is never written)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -176,12 +218,26 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--lossy', '--lossy', [CompletionResultType]::ParameterName, 'Write the spec even though some compose settings are not carried (each is reported)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing `--out` file')
             [CompletionResult]::new('--no-templates', '--no-templates', [CompletionResultType]::ParameterName, 'Leave repeated services as they are instead of folding them into templates')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'topoc;schema' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'topoc;rule' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: the page''s Markdown (a table with `--all`), or JSON')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'List every rule: code, severity, group and description')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -193,8 +249,10 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the topology: networks, members and addresses, published ports, relays')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two specs, or a spec with its version at a git revision: reachability pairs gained and lost, exposure, allocations, findings and the artifact. Exit 1 on new reachability or exposure (`--fail-on`)')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn an existing compose deployment into a spec: networks, services, templates for repeated services, and a starting policy that allows what the deployment does today')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the spec language')
+            [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -216,10 +274,16 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
         'topoc;help;verify' {
             break
         }
+        'topoc;help;diff' {
+            break
+        }
         'topoc;help;import' {
             break
         }
         'topoc;help;schema' {
+            break
+        }
+        'topoc;help;rule' {
             break
         }
         'topoc;help;help' {

@@ -22,6 +22,9 @@ _topoc() {
             topoc,check)
                 cmd="topoc__subcmd__check"
                 ;;
+            topoc,diff)
+                cmd="topoc__subcmd__diff"
+                ;;
             topoc,explain)
                 cmd="topoc__subcmd__explain"
                 ;;
@@ -37,6 +40,9 @@ _topoc() {
             topoc,matrix)
                 cmd="topoc__subcmd__matrix"
                 ;;
+            topoc,rule)
+                cmd="topoc__subcmd__rule"
+                ;;
             topoc,schema)
                 cmd="topoc__subcmd__schema"
                 ;;
@@ -48,6 +54,9 @@ _topoc() {
                 ;;
             topoc__subcmd__help,check)
                 cmd="topoc__subcmd__help__subcmd__check"
+                ;;
+            topoc__subcmd__help,diff)
+                cmd="topoc__subcmd__help__subcmd__diff"
                 ;;
             topoc__subcmd__help,explain)
                 cmd="topoc__subcmd__help__subcmd__explain"
@@ -64,6 +73,9 @@ _topoc() {
             topoc__subcmd__help,matrix)
                 cmd="topoc__subcmd__help__subcmd__matrix"
                 ;;
+            topoc__subcmd__help,rule)
+                cmd="topoc__subcmd__help__subcmd__rule"
+                ;;
             topoc__subcmd__help,schema)
                 cmd="topoc__subcmd__help__subcmd__schema"
                 ;;
@@ -77,7 +89,7 @@ _topoc() {
 
     case "${cmd}" in
         topoc)
-            opts="-h -V --color --help --version check build matrix explain graph verify import schema help"
+            opts="-v -h -V --color --verbose --help --version check build matrix explain graph verify diff import schema rule help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -95,7 +107,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__build)
-            opts="-f -o -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --allow-drop --fail-on --config --baseline --out --templates --force --color --help"
+            opts="-f -o -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --allow-drop --fail-on --config --baseline --out --templates --force --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -138,7 +150,7 @@ _topoc() {
                     return 0
                     ;;
                 --allow-drop)
-                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)
@@ -177,7 +189,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__check)
-            opts="-f -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --allow-drop --fail-on --config --baseline --write-baseline --color --help"
+            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --allow-drop --fail-on --config --baseline --write-baseline --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -220,7 +232,7 @@ _topoc() {
                     return 0
                     ;;
                 --allow-drop)
-                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)
@@ -250,8 +262,58 @@ _topoc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        topoc__subcmd__diff)
+            opts="-v -h --git --format --level --fail-on --target --engine --old-lock --new-lock --locked --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --git)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human markdown json sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                --level)
+                    COMPREPLY=($(compgen -W "services classes templates" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "new-exposure any-change never" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "compose swarm" -- "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --old-lock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --new-lock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         topoc__subcmd__explain)
-            opts="-f -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --color --help"
+            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --fail-on --config --baseline --target --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -286,6 +348,18 @@ _topoc() {
                     return 0
                     ;;
                 --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "error warning never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -305,7 +379,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__graph)
-            opts="-f -o -h --format --lock --locked --engine --compose --file --profile --env-file --policy --output --color --help"
+            opts="-f -o -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --fail-on --config --baseline --output --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -340,6 +414,18 @@ _topoc() {
                     return 0
                     ;;
                 --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "error warning never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -363,7 +449,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__help)
-            opts="check build matrix explain graph verify import schema help"
+            opts="check build matrix explain graph verify diff import schema rule help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -391,6 +477,20 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        topoc__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -474,6 +574,20 @@ _topoc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        topoc__subcmd__help__subcmd__rule)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         topoc__subcmd__help__subcmd__schema)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -503,7 +617,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__import)
-            opts="-f -p -o -h --file --profile --env-file --project-name --out --lossy --force --no-templates --format --color --help"
+            opts="-f -p -o -v -h --file --profile --env-file --project-name --out --lossy --force --no-templates --format --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -557,7 +671,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__matrix)
-            opts="-f -o -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --level --output --color --help"
+            opts="-f -o -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --fail-on --config --baseline --target --level --output --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -595,6 +709,18 @@ _topoc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "error warning never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --target)
                     COMPREPLY=($(compgen -W "compose swarm" -- "${cur}"))
                     return 0
@@ -622,8 +748,30 @@ _topoc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        topoc__subcmd__rule)
+            opts="-v -h --all --format --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         topoc__subcmd__schema)
-            opts="-h --color --help"
+            opts="-v -h --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -641,7 +789,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__verify)
-            opts="-f -o -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --output --probe-timeout-ms --deadline --all --dump-compose --color --help"
+            opts="-f -o -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --output --probe-timeout-ms --deadline --all --dump-compose --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

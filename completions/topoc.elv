@@ -19,6 +19,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
     var completions = [
         &'topoc'= {
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
+            cand -v 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand --verbose 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -29,8 +31,10 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand explain 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it'
             cand graph 'Draw the topology: networks, members and addresses, published ports, relays'
             cand verify 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch'
+            cand diff 'Compare two specs, or a spec with its version at a git revision: reachability pairs gained and lost, exposure, allocations, findings and the artifact. Exit 1 on new reachability or exposure (`--fail-on`)'
             cand import 'Turn an existing compose deployment into a spec: networks, services, templates for repeated services, and a starting policy that allows what the deployment does today'
             cand schema 'Print the JSON Schema of the spec language'
+            cand rule 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'topoc;check'= {
@@ -51,6 +55,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
             cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
             cand --compose 'Read SPEC as a compose file (default: recognised by its content)'
+            cand -v 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand --verbose 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -75,6 +81,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
             cand --compose 'Read SPEC as a compose file (default: recognised by its content)'
             cand --force 'Overwrite `--out` even if it is not a file topoc generated'
+            cand -v 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand --verbose 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -87,6 +95,9 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --profile 'Compose profiles to enable (repeatable)'
             cand --env-file 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)'
             cand --policy 'A side file with `policy:` (and `lints:`) for a compose file, in the spec''s syntax'
+            cand --fail-on 'Exit 1 when a finding at or above this severity remains'
+            cand --config 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)'
+            cand --baseline 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)'
             cand --target 'The deploy target whose semantics the model uses: as a Swarm stack every network is an overlay, the routing mesh publishes ports (also of internal services) and `host_ip` is ignored'
             cand --level 'Rows and columns: services, classes of identical services, networks, or templates (declared services plus one row per template). Default: services up to 60, else templates when the spec has any, else classes'
             cand -o 'Output format'
@@ -94,6 +105,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
             cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
             cand --compose 'Read SPEC as a compose file (default: recognised by its content)'
+            cand -v 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand --verbose 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -106,10 +119,15 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --profile 'Compose profiles to enable (repeatable)'
             cand --env-file 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)'
             cand --policy 'A side file with `policy:` (and `lints:`) for a compose file, in the spec''s syntax'
+            cand --fail-on 'Exit 1 when a finding at or above this severity remains'
+            cand --config 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)'
+            cand --baseline 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)'
             cand --target 'The deploy target whose semantics the model uses: as a Swarm stack every network is an overlay, the routing mesh publishes ports (also of internal services) and `host_ip` is ignored'
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
             cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
             cand --compose 'Read SPEC as a compose file (default: recognised by its content)'
+            cand -v 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand --verbose 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -122,11 +140,16 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --profile 'Compose profiles to enable (repeatable)'
             cand --env-file 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)'
             cand --policy 'A side file with `policy:` (and `lints:`) for a compose file, in the spec''s syntax'
+            cand --fail-on 'Exit 1 when a finding at or above this severity remains'
+            cand --config 'Project configuration: severity overrides and suppressions (default: `topoc.toml` beside the spec, when there is one)'
+            cand --baseline 'Hide the findings recorded in this baseline file (written by `check --write-baseline`)'
             cand -o 'Picture format'
             cand --output 'Picture format'
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
             cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
             cand --compose 'Read SPEC as a compose file (default: recognised by its content)'
+            cand -v 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand --verbose 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -149,6 +172,24 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
             cand --compose 'Read SPEC as a compose file (default: recognised by its content)'
             cand --all 'Print every probe, not only mismatches'
+            cand -v 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand --verbose 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'topoc;diff'= {
+            cand --git 'Compare the spec, its lock and its `topoc.toml` at this git revision with the working tree'
+            cand --format 'Output format'
+            cand --level 'How reachability pairs are named and grouped'
+            cand --fail-on 'What makes the diff exit 1'
+            cand --target 'The deploy target both sides are modeled and emitted for'
+            cand --engine 'Docker Engine version both sides are modeled on (`20.10`, `28.2.2`, `current`)'
+            cand --old-lock 'Lock file of the old spec (default: `<stem>.lock` beside it; with `--git`, that lock at REV)'
+            cand --new-lock 'Lock file of the new spec (default: `<stem>.lock` beside it)'
+            cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
+            cand --locked 'Fail instead of updating a lock file (the old side at REV is never written)'
+            cand -v 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand --verbose 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -166,11 +207,24 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --lossy 'Write the spec even though some compose settings are not carried (each is reported)'
             cand --force 'Overwrite an existing `--out` file'
             cand --no-templates 'Leave repeated services as they are instead of folding them into templates'
+            cand -v 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand --verbose 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'topoc;schema'= {
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
+            cand -v 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand --verbose 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'topoc;rule'= {
+            cand --format 'Output format: the page''s Markdown (a table with `--all`), or JSON'
+            cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
+            cand --all 'List every rule: code, severity, group and description'
+            cand -v 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand --verbose 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -181,8 +235,10 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand explain 'Explain every path from one endpoint to another (a service name, `host` or `external`), or why there is none, and what the policy says about it'
             cand graph 'Draw the topology: networks, members and addresses, published ports, relays'
             cand verify 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch'
+            cand diff 'Compare two specs, or a spec with its version at a git revision: reachability pairs gained and lost, exposure, allocations, findings and the artifact. Exit 1 on new reachability or exposure (`--fail-on`)'
             cand import 'Turn an existing compose deployment into a spec: networks, services, templates for repeated services, and a starting policy that allows what the deployment does today'
             cand schema 'Print the JSON Schema of the spec language'
+            cand rule 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'topoc;help;check'= {
@@ -197,9 +253,13 @@ set edit:completion:arg-completer[topoc] = {|@words|
         }
         &'topoc;help;verify'= {
         }
+        &'topoc;help;diff'= {
+        }
         &'topoc;help;import'= {
         }
         &'topoc;help;schema'= {
+        }
+        &'topoc;help;rule'= {
         }
         &'topoc;help;help'= {
         }
