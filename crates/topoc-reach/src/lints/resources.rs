@@ -20,11 +20,11 @@ pub(super) fn check(topo: &Topology, on: &dyn Fn(Code) -> bool, out: &mut Diagno
 }
 
 /// ## healthcheck-missing (hardening)
-/// No `healthcheck`: the engine knows whether the process runs, not whether it serves;
-/// `depends_on` and Swarm's rolling updates cannot wait for readiness.
+/// No `healthcheck` (or one with `disable: true`): the engine knows whether the process runs,
+/// not whether it serves; `depends_on` and Swarm's rolling updates cannot wait for readiness.
 /// KICS *Healthcheck Not Set* (698ed579).
 fn healthcheck_missing(s: &Service, out: &mut Diagnostics) {
-    if s.healthcheck.is_none() {
+    if s.healthcheck.as_ref().is_none_or(|h| h.disable) {
         out.push(
             Diagnostic::new(Code::HealthcheckMissing, format!("`{}` has no healthcheck", s.name))
                 .primary(s.span, "no `healthcheck`")
