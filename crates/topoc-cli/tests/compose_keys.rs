@@ -368,6 +368,11 @@ fn docs_compose_keys_is_the_table() {
             None => problems.push(format!("{}: no row for `{key}`", section(object))),
         }
     }
+    for (object, key, reason) in topoc_spec::compose_keys::NESTED {
+        if !doc.contains(&format!("| {object} | `{key}` | {reason} |")) {
+            problems.push(format!("## Inside services: no row for `{key}` in {object}"));
+        }
+    }
     let table_rows = doc.lines().filter(|l| l.starts_with("| `")).count();
     if table_rows != rows {
         problems.push(format!("docs/compose-keys.md has {table_rows} key rows, KEYS has {rows}"));

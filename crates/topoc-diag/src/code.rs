@@ -1007,7 +1007,7 @@ codes! {
     ///
     /// - compose-lint: CL-0007 filesystem not read-only
     WritableRootFs = "writable-root-fs", Note;
-    /// The service has no `healthcheck` (`hardening` group).
+    /// The service has no `healthcheck`, or one with `disable: true` (`hardening` group).
     ///
     /// ## Why
     ///

@@ -122,6 +122,8 @@ pub struct DeployView {
     pub update_parallelism: Option<u32>,
     pub update_delay: Option<String>,
     pub labels: Vec<(String, String)>,
+    /// Compose's `restart_policy`, `update_config`, `rollback_config`, as JSON.
+    pub carried: CarriedKeys,
 }
 
 #[derive(Debug, Serialize)]
@@ -329,8 +331,10 @@ fn service(topo: &Topology, s: &Service, host_key: &str) -> ServiceView {
         update_parallelism: d.update_parallelism,
         update_delay: d.update_delay.as_deref().map(esc),
         labels: esc_pairs(&d.labels),
+        carried: d.carried.clone(),
     };
-    let has_deploy = deploy.mode.is_some()
+    let has_deploy = !deploy.carried.is_empty()
+        || deploy.mode.is_some()
         || deploy.replicas.is_some()
         || deploy.endpoint_mode.is_some()
         || !deploy.placement.is_empty()

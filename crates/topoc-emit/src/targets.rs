@@ -549,7 +549,8 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
         if !d.placement.is_empty() {
             add!(Feature::Placement, s.span, format!("`{name}`: {}", d.placement.join(", ")));
         }
-        if d.update_parallelism.is_some() || d.update_delay.is_some() {
+        let nested_update = d.carried.iter().any(|(k, _)| k == "update_config" || k == "rollback_config");
+        if d.update_parallelism.is_some() || d.update_delay.is_some() || nested_update {
             add!(Feature::UpdateConfig, s.span, format!("`{name}` sets a rolling update"));
         }
         if !d.labels.is_empty() {

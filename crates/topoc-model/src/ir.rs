@@ -268,6 +268,8 @@ pub struct Deploy {
     pub update_parallelism: Option<u32>,
     pub update_delay: Option<String>,
     pub labels: Vec<(String, String)>,
+    /// Compose's `restart_policy`, `update_config` and `rollback_config`, as JSON.
+    pub carried: CarriedKeys,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -232,13 +232,6 @@ pub const NESTED: &[(&str, &str, &str)] = &[
         "resources",
         "write `limits` and `reservations` directly under `deploy`; `resources.devices` and generic resources are not carried yet",
     ),
-    ("deploy", "restart_policy", "write `restart_condition`; `delay`, `max_attempts` and `window` are not carried yet"),
-    (
-        "deploy",
-        "update_config",
-        "write `update_parallelism` and `update_delay`; the other update settings are not carried yet",
-    ),
-    ("deploy", "rollback_config", "`rollback_config` is not carried yet"),
 ];
 
 /// Why topoc refuses a Compose key in `context`, if it is one it refuses.

@@ -383,6 +383,16 @@ spec_struct! {
 
 /// The Compose keys a service carries, in Compose's spelling, with their values.
 macro_rules! carried_keys {
+    ($ty:ident { $($field:ident),* $(,)? } without_extensions) => {
+        impl $ty {
+            /// The carried keys this mapping has, with the JSON Compose is to read.
+            pub fn carried(&self) -> Vec<(String, crate::carried::Json)> {
+                let mut out = Vec::new();
+                $( if let Some(c) = &self.$field { out.push((stringify!($field).to_owned(), c.json.clone())); } )*
+                out
+            }
+        }
+    };
     ($ty:ident { $($field:ident),* $(,)? }) => {
         impl $ty {
             /// The carried keys this mapping has, then its `x-` extensions, with the JSON
@@ -635,6 +645,65 @@ spec_struct! {
         /// Labels on the Swarm service, as a mapping or a list of `key=value`.
         #[serde(default)]
         pub labels: Labels,
+        /// Compose's restart policy: `{ condition, delay, max_attempts, window }`. Exclusive
+        /// with `restart_condition`.
+        pub restart_policy: Option<Carried<RestartPolicySpec>>,
+        /// Compose's rolling update settings: `{ parallelism, delay, failure_action, monitor,
+        /// max_failure_ratio, order }`. Exclusive with `update_parallelism`/`update_delay`.
+        pub update_config: Option<Carried<UpdateConfigSpec>>,
+        /// Compose's rollback settings, the same keys as `update_config`.
+        pub rollback_config: Option<Carried<UpdateConfigSpec>>,
+    }
+}
+
+carried_keys!(DeploySpec { restart_policy, update_config, rollback_config } without_extensions);
+
+spec_struct! {
+    /// A restart policy (Compose's `deploy.restart_policy`).
+    pub struct RestartPolicySpec ("restart_policy") {
+        /// `none`, `on-failure` or `any`.
+        pub condition: Option<Sp<RestartCondition>>,
+        /// Wait between restarts, e.g. `5s`.
+        pub delay: Option<Sp<Duration>>,
+        /// Restarts before giving up.
+        pub max_attempts: Option<Sp<u64>>,
+        /// How long to wait before deciding a restart succeeded, e.g. `120s`.
+        pub window: Option<Sp<Duration>>,
+    }
+}
+
+spec_enum! {
+    /// What a rolling update does when a task fails.
+    pub enum FailureAction {
+        Continue = "continue",
+        Rollback = "rollback",
+        Pause = "pause",
+    }
+}
+
+spec_enum! {
+    /// Whether a rolling update stops the old task first or starts the new one first.
+    pub enum UpdateOrder {
+        StopFirst = "stop-first",
+        StartFirst = "start-first",
+    }
+}
+
+spec_struct! {
+    /// Rolling update (or rollback) settings.
+    pub struct UpdateConfigSpec ("update_config") {
+        /// Tasks updated at once.
+        pub parallelism: Option<Sp<u64>>,
+        /// Pause between batches, e.g. `10s`.
+        pub delay: Option<Sp<Duration>>,
+        /// `continue`, `rollback` or `pause`.
+        pub failure_action: Option<Sp<FailureAction>>,
+        /// How long to watch each task for failure, e.g. `30s`.
+        pub monitor: Option<Sp<Duration>>,
+        /// Failure rate tolerated, e.g. `0.1`.
+        pub max_failure_ratio: Option<Sp<Cpus>>,
+        /// `stop-first` or `start-first`.
+        pub order: Option<Sp<UpdateOrder>>,
     }
 }
 

@@ -383,7 +383,11 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
         update_parallelism: d.and_then(|d| d.update_parallelism.as_ref().map(|m| m.value)),
         update_delay: d.and_then(|d| d.update_delay.as_ref().map(|m| m.value.0.clone())),
         labels: d.map(|d| pairs(&d.labels)).unwrap_or_default(),
+        carried: d.map(|d| d.carried()).unwrap_or_default(),
     };
+    if let Some(d) = d {
+        deploy_conflicts(d, cx);
+    }
     super::reinterpreted::check_command("command", &s.command, cx);
     super::reinterpreted::check_command("entrypoint", &s.entrypoint, cx);
     let literal_environment = s.environment.literals();
@@ -488,6 +492,30 @@ fn file_mounts<'r, I: Copy>(
         });
     }
     (out, unknown)
+}
+
+/// Compose's nested deploy forms and topoc's flat ones must not both say the same thing.
+fn deploy_conflicts(d: &topoc_spec::DeploySpec, cx: &mut Cx) {
+    let flat_update = d.update_parallelism.as_ref().map(|x| x.span).or(d.update_delay.as_ref().map(|x| x.span));
+    let pairs = [
+        (
+            d.restart_policy.as_ref().map(|c| c.span),
+            d.restart_condition.as_ref().map(|x| x.span),
+            "restart_policy",
+            "restart_condition",
+        ),
+        (d.update_config.as_ref().map(|c| c.span), flat_update, "update_config", "update_parallelism/update_delay"),
+    ];
+    for (nested, flat, nested_key, flat_key) in pairs {
+        if let (Some(nested), Some(flat)) = (nested, flat) {
+            cx.push(
+                Diagnostic::new(Code::ConflictingKeys, format!("`deploy` sets both `{nested_key}` and `{flat_key}`"))
+                    .primary(flat, format!("`{flat_key}` here"))
+                    .secondary(nested, format!("`{nested_key}` here"))
+                    .help(format!("keep one: `{nested_key}` is Compose's form, `{flat_key}` topoc's shorter one")),
+            );
+        }
+    }
 }
 
 /// `links` name services: `service` or `service:alias`.

@@ -21,7 +21,7 @@ pub(super) fn check(topo: &Topology, on: &dyn Fn(Code) -> bool, out: &mut Diagno
 
 /// The rule of [`Code::HealthcheckMissing`], documented at the code.
 fn healthcheck_missing(s: &Service, out: &mut Diagnostics) {
-    if s.healthcheck.is_none() {
+    if s.healthcheck.as_ref().is_none_or(|h| h.disable) {
         out.push(
             Diagnostic::new(Code::HealthcheckMissing, format!("`{}` has no healthcheck", s.name))
                 .primary(s.span, "no `healthcheck`")
