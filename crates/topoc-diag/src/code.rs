@@ -102,6 +102,9 @@ codes! {
     NameCollision = "name-collision", Error;
     /// Two macvlan/ipvlan networks on the same parent interface and subnet: Docker refuses the second.
     MacvlanDuplicate = "macvlan-duplicate", Error;
+    /// A network whose engine name is one Docker predefines (`host`, `bridge`, `none`, `ingress`,
+    /// `docker_gwbridge`): attaching to it leaves the network model.
+    PredefinedNetwork = "predefined-network", Error;
     /// A `{placeholder}` in a template that the template does not define.
     UnknownPlaceholder = "unknown-placeholder", Error;
     /// A policy selector that does not parse.

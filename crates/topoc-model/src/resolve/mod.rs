@@ -2,6 +2,7 @@
 
 mod addresses;
 mod checks;
+mod engine_names;
 mod networks;
 mod policy;
 mod reinterpreted;
@@ -72,6 +73,7 @@ pub fn resolve(spec: &TopologySpec, lock: &Lock) -> Resolution {
     topo.policy = policy::resolve(spec, &topo, &mut cx);
     services::resolve_relays(&mut topo, &expanded, &mut cx);
     checks::run(&topo, &mut cx);
+    engine_names::check(&topo, &mut cx);
 
     let mut diagnostics = cx.diags;
     diagnostics.sort();
