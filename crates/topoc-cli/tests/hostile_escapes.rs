@@ -119,3 +119,47 @@ fn hostile_characters_reach_compose_unchanged() {
         assert_eq!(s["working_dir"], want, "{name} working_dir");
     }
 }
+
+/// TOML literals in text fields reach Compose as written (issue 18 item 7): they used to be
+/// re-spelled (`0x8000000000000000` → `8000000000000000`, `1_0.5` → `10.5`, `+5` → `5`, dates
+/// re-formatted).
+#[test]
+fn toml_literals_reach_compose_as_written() {
+    let literals = [
+        "0x8000000000000000",
+        "0x1F",
+        "0o17",
+        "0b101",
+        "1_0.5",
+        "+5",
+        "-0",
+        "1_000",
+        "6.02e+23",
+        "-inf",
+        "nan",
+        "07:32:00",
+        "07:32:00.123",
+        "1979-05-27",
+        "1979-05-27T07:32:00Z",
+        "1979-05-27t07:32:00z",
+        "1979-05-27 07:32:00-07:00",
+        "1979-05-27T07:32:00.1234567890123Z",
+    ];
+    let mut spec = String::from(
+        "topology = \"literals\"\n[networks.n]\n[services.a]\nimage = \"nginx:1.27\"\nnetworks = [\"n\"]\n[services.a.environment]\n",
+    );
+    for (i, l) in literals.iter().enumerate() {
+        spec.push_str(&format!("V{i} = {l}\n"));
+    }
+    spec.push_str("[services.a.labels]\n");
+    for (i, l) in literals.iter().enumerate() {
+        spec.push_str(&format!("l{i} = {l}\n"));
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = build(dir.path(), "literals.toml", &spec);
+    let doc = compose_json(&out).unwrap_or_else(|e| panic!("Compose refuses the file: {e}"));
+    for (i, l) in literals.iter().enumerate() {
+        assert_eq!(doc["services"]["a"]["environment"][format!("V{i}")], Json::String((*l).into()), "{l}");
+        assert_eq!(doc["services"]["a"]["labels"][format!("l{i}")], Json::String((*l).into()), "{l}");
+    }
+}
