@@ -393,6 +393,72 @@ fn generated_cases() -> Vec<Generated> {
         human: true,
     });
 
+    // Resource limits (issue 18): each a located `resource-limit`, fast.
+    let s = "topology: t\ntemplates:\n  p:\n    count: 1000000\n    services:\n      \"s-{id}\": { image: x, network_mode: none }\n";
+    out.push(Generated { name: "count-million.yaml", text: s.into(), expect: codes(&["resource-limit"]), human: true });
+    // 60,000 instances are allowed, but not with 10 objects each.
+    let mut s = String::from("topology: t\ntemplates:\n  p:\n    count: 60000\n    services:\n");
+    for i in 0..10 {
+        s.push_str(&format!("      \"s{i}-{{id}}\": {{ image: x, network_mode: none }}\n"));
+    }
+    out.push(Generated {
+        name: "objects-over-limit.yaml",
+        text: s.into_bytes(),
+        expect: codes(&["resource-limit"]),
+        human: true,
+    });
+    let ids: Vec<String> = (0..70_000).map(|i| format!("i{i}")).collect();
+    let s = format!(
+        "topology = \"t\"\n[templates.p]\ninstances = [{}]\n[templates.p.services.\"s-{{id}}\"]\nimage = \"x\"\nnetwork_mode = \"none\"\n",
+        ids.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ")
+    );
+    out.push(Generated {
+        name: "instances-over-limit.toml",
+        text: s.into_bytes(),
+        expect: codes(&["resource-limit"]),
+        human: true,
+    });
+    // Keys Compose cannot read: 1,023 characters (1,025 with quotes), through TOML; and a
+    // stamped name that outgrows the limit.
+    let s = format!(
+        "topology = \"t\"\n[networks.n]\n[services.a]\nimage = \"x\"\nnetworks = [\"n\"]\n[services.a.environment]\n{} = \"v\"\n",
+        "K".repeat(1023)
+    );
+    out.push(Generated {
+        name: "long-key.toml",
+        text: s.into_bytes(),
+        expect: codes(&["resource-limit"]),
+        human: true,
+    });
+    let s = format!(
+        "topology = \"t\"\n[networks.n]\n[services.a]\nimage = \"x\"\nnetworks = [\"n\"]\n[services.a.environment]\n{} = \"v\"\n",
+        "K".repeat(1022)
+    );
+    out.push(Generated { name: "longest-key.toml", text: s.into_bytes(), expect: Expect::Builds, human: true });
+    let s = format!(
+        "topology: t\ntemplates:\n  p:\n    instances: [{}]\n    services:\n      \"{}-{{id}}\": {{ image: x, network_mode: none }}\n",
+        "a".repeat(600),
+        "s".repeat(600)
+    );
+    out.push(Generated {
+        name: "long-stamped-name.yaml",
+        text: s.into_bytes(),
+        expect: codes(&["resource-limit"]),
+        human: true,
+    });
+    // A spec over 64 MiB is not read.
+    let mut s = String::from("topology: big\n");
+    let line = format!("# {}\n", "x".repeat(1021));
+    while s.len() <= 64 * 1024 * 1024 {
+        s.push_str(&line);
+    }
+    out.push(Generated {
+        name: "over-64-mib.yaml",
+        text: s.into_bytes(),
+        expect: codes(&["resource-limit"]),
+        human: true,
+    });
+
     // An alias bomb of 2^60 nodes, and a wide one.
     let mut s = String::from("topology: bomb\na0: &a0 [x, x]\n");
     for i in 1..60 {

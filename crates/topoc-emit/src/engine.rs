@@ -103,8 +103,9 @@ fn yaml_safe_formatter(
 ) -> Result<(), minijinja::Error> {
     use minijinja::value::ValueKind;
     let json_escaped = !value.is_safe() && matches!(state.auto_escape(), AutoEscape::Json);
-    // Most values are ASCII strings without DEL, which one pass over the bytes rules out.
-    let plain_ascii = value.as_str().is_some_and(|t| t.bytes().all(|b| b < 0x7f));
+    // Most values are strings without a character to escape, which one pass rules out (over
+    // the bytes alone for ASCII).
+    let plain_ascii = value.as_str().is_some_and(|t| !escape::needs_escaping(t));
     let container = matches!(value.kind(), ValueKind::String | ValueKind::Seq | ValueKind::Map | ValueKind::Iterable);
     if !json_escaped || plain_ascii || !container {
         return minijinja::escape_formatter(out, state, value);

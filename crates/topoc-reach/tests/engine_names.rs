@@ -140,3 +140,17 @@ fn template_copies_with_one_engine_name_are_one_finding() {
     let found: Vec<_> = r.diagnostics.iter().filter(|d| d.code == Code::NameCollision).collect();
     assert_eq!(found.len(), 1, "{found:#?}");
 }
+
+/// `/var/run/docker.sock/` is the socket too (issue 18 item 8): Docker cleans the path.
+#[test]
+fn the_docker_socket_behind_a_trailing_slash_is_still_the_socket() {
+    for path in
+        ["/var/run/docker.sock/", "/var/run//docker.sock/.", "/run/../var/run/docker.sock", "/var/run/docker.sock"]
+    {
+        let spec = format!(
+            "topology: t\nservices:\n  a: {{ image: \"nginx:1.27\", network_mode: none, volumes: [\"{path}:/s\"] }}\n"
+        );
+        let (_, a) = model(&spec).expect("resolves");
+        assert!(a.findings.iter().any(|d| d.code == Code::DockerSocket), "{path}: {:#?}", a.findings);
+    }
+}
