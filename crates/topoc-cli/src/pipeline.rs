@@ -25,6 +25,22 @@ pub(crate) struct Outcome {
     pub(crate) stage: Stage,
 }
 
+impl Outcome {
+    /// A run that stopped before resolution: only what reading found.
+    fn unresolved(files: Files, diagnostics: Diagnostics, provenance: Provenance, stage: Stage) -> Self {
+        Outcome {
+            files,
+            diagnostics,
+            topology: None,
+            analysis: None,
+            provenance,
+            suppressed: Vec::new(),
+            instance_ids: Default::default(),
+            stage,
+        }
+    }
+}
+
 /// The stages of a run, in order. A suppression is judged unused only when the stage that
 /// produces its findings ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -71,6 +87,15 @@ pub(crate) fn schema_text() -> String {
 
 /// The default lock path: `<spec stem>.lock` beside the spec, so a spec's YAML and TOML forms
 /// share one lock and different specs in one folder do not fight over it.
+/// The spec's bytes, at most one byte past [`topoc_spec::limits::MAX_SPEC_BYTES`] (so a huge
+/// file, or a pipe that never ends, is refused without being held in memory).
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(topoc_spec::limits::MAX_SPEC_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 pub(crate) fn default_lock_path(spec: &Path) -> PathBuf {
     let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "topoc".into());
     spec.with_file_name(format!("{stem}.lock"))
@@ -87,7 +112,7 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
         }
     };
     let display = args.spec.display().to_string();
-    let bytes = match std::fs::read(&args.spec) {
+    let bytes = match read_bounded(&args.spec) {
         Ok(b) => b,
         Err(e) => {
             reporter.failure(&format!("cannot read {display}: {e}"));
@@ -98,6 +123,18 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
     let provenance = Provenance { spec_name, spec_sha256: hex(&Sha256::digest(&bytes)) };
     let mut files = Files::new();
     let mut diagnostics = Diagnostics::new();
+    if bytes.len() as u64 > topoc_spec::limits::MAX_SPEC_BYTES {
+        let file = files.add(display, String::new());
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ResourceLimit,
+                format!("the spec is larger than {} MiB", topoc_spec::limits::MAX_SPEC_BYTES / (1024 * 1024)),
+            )
+            .primary(Span::new(file, 0, 0), "not read past this limit")
+            .help("split the topology into several specs"),
+        );
+        return Ok(Outcome::unresolved(files, diagnostics, provenance, Stage::Nothing));
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -109,16 +146,7 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
                     .primary(Span::new(file, at, at + 1), "invalid byte here")
                     .help("save the file as UTF-8"),
             );
-            return Ok(Outcome {
-                files,
-                diagnostics,
-                topology: None,
-                analysis: None,
-                provenance,
-                suppressed: Vec::new(),
-                instance_ids: Default::default(),
-                stage: Stage::Nothing,
-            });
+            return Ok(Outcome::unresolved(files, diagnostics, provenance, Stage::Nothing));
         }
     };
     // A compose file is read through the import, so findings land on its own lines.
@@ -137,16 +165,7 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
         diagnostics.extend(read);
         diagnostics.sort();
         diagnostics.group_causes();
-        return Ok(Outcome {
-            files,
-            diagnostics,
-            topology: None,
-            analysis: None,
-            provenance,
-            suppressed: Vec::new(),
-            instance_ids: Default::default(),
-            stage,
-        });
+        return Ok(Outcome::unresolved(files, diagnostics, provenance, stage));
     };
     diagnostics.extend(read);
 

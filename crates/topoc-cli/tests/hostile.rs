@@ -2,7 +2,9 @@
 //!
 //! - `tests/hostile/*.{yaml,toml}`: each case's first line says what must come out of it,
 //!   `# expect: builds` or `# expect: CODE [CODE...]` (exactly the set of error codes `topoc
-//!   check --format json` reports).
+//!   check --format json` reports). A second header line `# args: ARG...` adds arguments to
+//!   every run (`--locked`), and a `<case>.lock` beside the case (`lock-host-bits.lock` for
+//!   `lock-host-bits.yaml`) is the lock every run starts from.
 //! - Generated at test time: a ~10 MB spec, 100k-entry lists, very deep nesting, alias bombs.
 //! - Every run is bounded in time (killed after `TOPOC_HOSTILE_TIMEOUT` seconds, default 20),
 //!   must exit 0, 1 or 2 (never a signal or Rust's 101), and never print "panicked".
@@ -101,10 +103,21 @@ fn os(s: &str) -> &std::ffi::OsStr {
     std::ffi::OsStr::new(s)
 }
 
-/// `topoc check SPEC --format json` with a throwaway lock.
-fn check_json(spec: &Path, lock_dir: &Path) -> Run {
-    let lock = lock_dir.join("hostile.lock");
-    run_bounded(&[os("check"), spec.as_os_str(), os("--format"), os("json"), os("--lock"), lock.as_os_str()])
+/// `topoc check SPEC --format json` with a throwaway lock (a copy of the case's own, if any).
+fn check_json(spec: &Path, lock_dir: &Path, extra: &[String]) -> Run {
+    let lock = case_lock(spec, &lock_dir.join("hostile.lock"));
+    let mut args = vec![os("check"), spec.as_os_str(), os("--format"), os("json"), os("--lock"), lock.as_os_str()];
+    args.extend(extra.iter().map(|a| os(a)));
+    run_bounded(&args)
+}
+
+/// `lock`, holding a copy of the case's `<stem>.lock` when it has one.
+fn case_lock(spec: &Path, lock: &Path) -> PathBuf {
+    let own = spec.with_extension("lock");
+    if own.exists() {
+        std::fs::copy(&own, lock).expect("copy the case's lock");
+    }
+    lock.to_path_buf()
 }
 
 /// The error-level codes (without `topoc::`) of a JSON findings document, sorted, deduplicated.
@@ -148,6 +161,8 @@ enum Expect {
 struct Case {
     path: PathBuf,
     expect: Expect,
+    /// Arguments added to every run (`# args:`).
+    args: Vec<String>,
 }
 
 fn hostile_dir() -> PathBuf {
@@ -177,7 +192,12 @@ fn read_cases() -> Vec<Case> {
                 }
             })
             .unwrap_or_else(|| panic!("{}: the first line must be `# expect: builds|CODE...`", path.display()));
-        cases.push(Case { path, expect });
+        let args = header
+            .get(1)
+            .and_then(|l| l.strip_prefix("# args:"))
+            .map(|a| a.split_whitespace().map(str::to_owned).collect())
+            .unwrap_or_default();
+        cases.push(Case { path, expect, args });
     }
     cases.sort_by(|a, b| a.path.cmp(&b.path));
     assert!(cases.len() >= 20, "the hostile corpus is missing");
@@ -186,10 +206,10 @@ fn read_cases() -> Vec<Case> {
 
 /// Run one case: check (JSON, and human unless `human` is false), then build to a file.
 /// Returns what went wrong.
-fn run_case(path: &Path, expect: &Expect, compose_check: bool, human: bool) -> Vec<String> {
+fn run_case(path: &Path, expect: &Expect, extra: &[String], compose_check: bool, human: bool) -> Vec<String> {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut problems = Vec::new();
-    let json = check_json(path, dir.path());
+    let json = check_json(path, dir.path(), extra);
     problems.extend(json.problems().into_iter().map(|p| format!("check --format json: {p}")));
     if !problems.is_empty() {
         return problems;
@@ -206,9 +226,10 @@ fn run_case(path: &Path, expect: &Expect, compose_check: bool, human: bool) -> V
     }
     // The human report draws source snippets around every label: it must survive the input too.
     if human {
-        let lock = dir.path().join("human.lock");
-        let human =
-            run_bounded(&[os("check"), path.as_os_str(), os("--color"), os("always"), os("--lock"), lock.as_os_str()]);
+        let lock = case_lock(path, &dir.path().join("human.lock"));
+        let mut args = vec![os("check"), path.as_os_str(), os("--color"), os("always"), os("--lock"), lock.as_os_str()];
+        args.extend(extra.iter().map(|a| os(a)));
+        let human = run_bounded(&args);
         problems.extend(human.problems().into_iter().map(|p| format!("check (human): {p}")));
         if human.code != json.code && human.problems().is_empty() {
             problems.push(format!("check (human) exits {:?}, check --format json {:?}", human.code, json.code));
@@ -217,9 +238,9 @@ fn run_case(path: &Path, expect: &Expect, compose_check: bool, human: bool) -> V
     // Build: an artifact exactly when the spec builds.
     let out = dir.path().join("out").join("compose.yaml");
     std::fs::create_dir_all(out.parent().expect("parent")).expect("out dir");
-    let lock = dir.path().join("build.lock");
+    let lock = case_lock(path, &dir.path().join("build.lock"));
     let format = if human { "human" } else { "json" };
-    let build = run_bounded(&[
+    let mut args = vec![
         os("build"),
         path.as_os_str(),
         os("--out"),
@@ -230,7 +251,9 @@ fn run_case(path: &Path, expect: &Expect, compose_check: bool, human: bool) -> V
         os("never"),
         os("--format"),
         os(format),
-    ]);
+    ];
+    args.extend(extra.iter().map(|a| os(a)));
+    let build = run_bounded(&args);
     problems.extend(build.problems().into_iter().map(|p| format!("build: {p}")));
     let written: Vec<String> = std::fs::read_dir(out.parent().expect("parent"))
         .expect("out dir")
@@ -272,7 +295,7 @@ fn run_case(path: &Path, expect: &Expect, compose_check: bool, human: bool) -> V
 fn hostile_corpus() {
     let mut failures = Vec::new();
     for case in read_cases() {
-        let problems = run_case(&case.path, &case.expect, true, true);
+        let problems = run_case(&case.path, &case.expect, &case.args, true, true);
         if !problems.is_empty() {
             failures.push(format!("{}:\n  {}", case.path.display(), problems.join("\n  ")));
         }
@@ -370,6 +393,72 @@ fn generated_cases() -> Vec<Generated> {
         human: true,
     });
 
+    // Resource limits (issue 18): each a located `resource-limit`, fast.
+    let s = "topology: t\ntemplates:\n  p:\n    count: 1000000\n    services:\n      \"s-{id}\": { image: x, network_mode: none }\n";
+    out.push(Generated { name: "count-million.yaml", text: s.into(), expect: codes(&["resource-limit"]), human: true });
+    // 60,000 instances are allowed, but not with 10 objects each.
+    let mut s = String::from("topology: t\ntemplates:\n  p:\n    count: 60000\n    services:\n");
+    for i in 0..10 {
+        s.push_str(&format!("      \"s{i}-{{id}}\": {{ image: x, network_mode: none }}\n"));
+    }
+    out.push(Generated {
+        name: "objects-over-limit.yaml",
+        text: s.into_bytes(),
+        expect: codes(&["resource-limit"]),
+        human: true,
+    });
+    let ids: Vec<String> = (0..70_000).map(|i| format!("i{i}")).collect();
+    let s = format!(
+        "topology = \"t\"\n[templates.p]\ninstances = [{}]\n[templates.p.services.\"s-{{id}}\"]\nimage = \"x\"\nnetwork_mode = \"none\"\n",
+        ids.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ")
+    );
+    out.push(Generated {
+        name: "instances-over-limit.toml",
+        text: s.into_bytes(),
+        expect: codes(&["resource-limit"]),
+        human: true,
+    });
+    // Keys Compose cannot read: 1,023 characters (1,025 with quotes), through TOML; and a
+    // stamped name that outgrows the limit.
+    let s = format!(
+        "topology = \"t\"\n[networks.n]\n[services.a]\nimage = \"x\"\nnetworks = [\"n\"]\n[services.a.environment]\n{} = \"v\"\n",
+        "K".repeat(1023)
+    );
+    out.push(Generated {
+        name: "long-key.toml",
+        text: s.into_bytes(),
+        expect: codes(&["resource-limit"]),
+        human: true,
+    });
+    let s = format!(
+        "topology = \"t\"\n[networks.n]\n[services.a]\nimage = \"x\"\nnetworks = [\"n\"]\n[services.a.environment]\n{} = \"v\"\n",
+        "K".repeat(1022)
+    );
+    out.push(Generated { name: "longest-key.toml", text: s.into_bytes(), expect: Expect::Builds, human: true });
+    let s = format!(
+        "topology: t\ntemplates:\n  p:\n    instances: [{}]\n    services:\n      \"{}-{{id}}\": {{ image: x, network_mode: none }}\n",
+        "a".repeat(600),
+        "s".repeat(600)
+    );
+    out.push(Generated {
+        name: "long-stamped-name.yaml",
+        text: s.into_bytes(),
+        expect: codes(&["resource-limit"]),
+        human: true,
+    });
+    // A spec over 64 MiB is not read.
+    let mut s = String::from("topology: big\n");
+    let line = format!("# {}\n", "x".repeat(1021));
+    while s.len() <= 64 * 1024 * 1024 {
+        s.push_str(&line);
+    }
+    out.push(Generated {
+        name: "over-64-mib.yaml",
+        text: s.into_bytes(),
+        expect: codes(&["resource-limit"]),
+        human: true,
+    });
+
     // An alias bomb of 2^60 nodes, and a wide one.
     let mut s = String::from("topology: bomb\na0: &a0 [x, x]\n");
     for i in 1..60 {
@@ -392,7 +481,7 @@ fn generated_hostile_inputs() {
         let path = dir.path().join(case.name);
         std::fs::write(&path, &case.text).expect("write case");
         // Compose itself takes minutes on the huge files: they are read back with topoc's reader.
-        let problems = run_case(&path, &case.expect, false, case.human);
+        let problems = run_case(&path, &case.expect, &[], false, case.human);
         if !problems.is_empty() {
             failures.push(format!("{} ({} bytes):\n  {}", case.name, case.text.len(), problems.join("\n  ")));
         }

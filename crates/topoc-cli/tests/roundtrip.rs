@@ -19,9 +19,9 @@
 //!    service-level matrix.
 //!
 //! The generator steers around what topoc refuses on purpose (shell-form commands with shell
-//! operators or unbalanced quotes, label keys starting with `x-`); the tests at the end of this
-//! file pin down those refusals and the escapes the round trips once found missing (U+0085,
-//! U+2028, U+2029, `$`).
+//! operators or unbalanced quotes, label keys starting with `x-`); values hold U+0085,
+//! U+2028/2029, DEL, C1 and U+FFFE/FFFF (issue 18), in single fields and in list items. The
+//! tests at the end of this file pin down those refusals and escapes.
 //!
 //! Cases: 32 for part 1 and 128 for part 2, or `PROPTEST_CASES` for both. Failing inputs are
 //! printed in full.
@@ -69,8 +69,18 @@ struct Val {
     style: Style,
 }
 
+/// A JSON string literal, with the characters JSON leaves raw that YAML and TOML readers do not
+/// take raw (DEL, C1, U+2028/2029, U+FEFF, U+FFFE/FFFF) written as `\uXXXX`, which both read.
 fn json_str(s: &str) -> String {
-    serde_json::to_string(s).expect("a string serializes")
+    serde_json::to_string(s)
+        .expect("a string serializes")
+        .chars()
+        .map(|c| if needs_escape(c) { format!("\\u{:04x}", c as u32) } else { c.to_string() })
+        .collect()
+}
+
+fn needs_escape(c: char) -> bool {
+    matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
 }
 
 impl Val {
@@ -159,6 +169,13 @@ const HOSTILE: &[&str] = &[
     "2001-12-14t21:59:43.10-05:00",
     "<<",
     "\\u0041",
+    // Issue 18: raw in JSON, changed or refused by YAML readers, in every field and list item.
+    "next\u{85}line",
+    "sep\u{2028}\u{2029}par",
+    "del\u{7f}",
+    "c1\u{80}\u{9f}",
+    "bom\u{feff}",
+    "non\u{fffe}\u{ffff}char",
 ];
 
 /// Values YAML reads back as the same text when written plain (unquoted).
@@ -170,11 +187,12 @@ const PLAIN: &[&str] = &[
 /// Characters of random values.
 const CHARS: &[char] = &[
     'a', 'b', 'Z', '0', '9', ' ', ' ', '"', '\'', ':', '#', '$', '$', '{', '}', '\n', '\t', 'é', 'ü', '中', '😀', '\\',
-    ',', '[', ']', '&', '*', '!', '|', '>', '%', '@', '`', '-', '?', '=', '~', '<', '/',
+    ',', '[', ']', '&', '*', '!', '|', '>', '%', '@', '`', '-', '?', '=', '~', '<', '/', '\u{85}', '\u{2028}',
+    '\u{7f}', '\u{9f}', '\u{fffe}',
 ];
 
 fn quoted(text: String) -> impl Strategy<Value = Val> {
-    let single_ok = !text.contains(['\n', '\r']);
+    let single_ok = !text.contains(['\n', '\r']) && !text.chars().any(needs_escape);
     any::<bool>().prop_map(move |single| Val {
         text: text.clone(),
         style: if single && single_ok { Style::Single } else { Style::Double },
@@ -574,7 +592,9 @@ fn check_artifact(t: &Topology, doc: &Json, view: View) -> Result<(), TestCaseEr
                     .iter()
                     .map(|a| undouble(a, &what))
                     .collect();
-                let words: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
+                // go-shellwords splits at ASCII space, tab, CR and LF only (U+0085 is a word).
+                let words: Vec<String> =
+                    text.split([' ', '\t', '\r', '\n']).filter(|w| !w.is_empty()).map(str::to_owned).collect();
                 prop_assert_eq!(&got?, &words, "{} command", what);
             }
             Some(topoc_model::Command::Shell(text)) => {

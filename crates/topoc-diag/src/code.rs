@@ -409,6 +409,9 @@ codes! {
     ///
     /// - none in KICS, dclint or compose-lint: this is about topoc's own spec, model or targets.
     MacvlanDuplicate = "macvlan-duplicate", Error;
+    /// A network whose engine name is one Docker predefines (`host`, `bridge`, `none`, `ingress`,
+    /// `docker_gwbridge`): attaching to it leaves the network model.
+    PredefinedNetwork = "predefined-network", Error;
     /// A `{placeholder}` in a template that the template does not define.
     ///
     /// ## Why

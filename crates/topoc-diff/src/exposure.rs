@@ -58,7 +58,8 @@ fn breadth(ip: Option<IpAddr>) -> u8 {
 pub(crate) fn compare(old: &Side<'_>, new: &Side<'_>, identity: &Identity) -> Vec<PortChange> {
     let mut out = Vec::new();
     let locate = |side: &Side<'_>, p: &PublishedPort| {
-        side.locate(p.span).map(|at| Location { at, label: format!("port {}", topoc_reach::graph::host_port_text(p.published)) })
+        side.locate(p.span)
+            .map(|at| Location { at, label: format!("port {}", topoc_reach::graph::host_port_text(p.published)) })
     };
     for n in &new.topology.services {
         let before: &[PublishedPort] =

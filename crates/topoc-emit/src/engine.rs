@@ -1,6 +1,7 @@
 //! The template environment: built-in templates embedded in the binary, a user directory that
 //! overrides them, and JSON escaping for every YAML template.
 
+use crate::escape;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, syntax::SyntaxConfig};
 use std::path::{Path, PathBuf};
 
@@ -93,29 +94,24 @@ impl Templates {
     }
 }
 
-/// minijinja's JSON auto-escape, with the three Unicode line breaks JSON leaves raw written as
-/// escapes: a YAML reader (Compose's among them) takes a raw U+0085, U+2028 or U+2029 inside a
-/// double-quoted string for a line break and folds it into a space.
+/// minijinja's JSON auto-escape, with the characters JSON leaves raw but YAML would change
+/// written as escapes (`escape.rs`), in strings and in lists and mappings rendered whole.
 fn yaml_safe_formatter(
     out: &mut minijinja::Output<'_>,
     state: &mut minijinja::State<'_, '_>,
     value: &minijinja::Value,
 ) -> Result<(), minijinja::Error> {
-    let raw_breaks = ['\u{85}', '\u{2028}', '\u{2029}'];
-    // Most values are ASCII, which `is_ascii` rules out in one fast pass.
-    match value.as_str() {
-        Some(text)
-            if !text.is_ascii()
-                && !value.is_safe()
-                && matches!(state.auto_escape(), AutoEscape::Json)
-                && text.contains(raw_breaks) =>
-        {
-            let json = serde_json::to_string(text)
-                .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::BadSerialization, e.to_string()))?;
-            let escaped =
-                json.replace('\u{85}', "\\u0085").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
-            out.write_str(&escaped).map_err(minijinja::Error::from)
-        }
-        _ => minijinja::escape_formatter(out, state, value),
+    use minijinja::value::ValueKind;
+    let json_escaped = !value.is_safe() && matches!(state.auto_escape(), AutoEscape::Json);
+    // Most values are strings without a character to escape, which one pass rules out (over
+    // the bytes alone for ASCII).
+    let plain_ascii = value.as_str().is_some_and(|t| !escape::needs_escaping(t));
+    let container = matches!(value.kind(), ValueKind::String | ValueKind::Seq | ValueKind::Map | ValueKind::Iterable);
+    if !json_escaped || plain_ascii || !container {
+        return minijinja::escape_formatter(out, state, value);
     }
+    let json = serde_json::to_string(value)
+        .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::BadSerialization, e.to_string()))?;
+    let text = if escape::needs_escaping(&json) { escape::json_for_yaml(&json) } else { json };
+    out.write_str(&text).map_err(minijinja::Error::from)
 }

@@ -43,7 +43,7 @@ pub struct StackModel {
     /// Render model version; templates may check it.
     pub model_version: u32,
     pub header: String,
-    /// The stack name `docker stack deploy` must be given (the topology name).
+    /// The stack name `docker stack deploy` must be given (the topology name), as comment text.
     pub stack: String,
     /// The file format version (`version:`).
     pub format_version: &'static str,
@@ -195,7 +195,7 @@ pub fn model(topo: &Topology, provenance: &Provenance) -> StackModel {
     StackModel {
         model_version: 1,
         header: provenance.header(),
-        stack: topo.name.clone(),
+        stack: crate::escape::comment_text(&topo.name),
         format_version: FORMAT_VERSION,
         services,
         networks,

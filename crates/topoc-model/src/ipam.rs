@@ -14,8 +14,19 @@ pub enum CidrError {
 }
 
 /// Parse `a.b.c.d/n` (or IPv6), refusing host bits. IPv4-mapped IPv6 is kept as IPv6.
+///
+/// The address is read by the standard library's parser, which refuses what Docker's (Go's)
+/// refuses too: `010.0.0.0/24` (leading zeros, octal to some readers), as `ip:` already was;
+/// the prefix is decimal digits only (no `+24`, no `024`).
 pub fn parse_cidr(text: &str) -> Result<IpNet, CidrError> {
-    let net: IpNet = text.trim().parse().map_err(|_| CidrError::Invalid)?;
+    let (address, prefix) = text.trim().split_once('/').ok_or(CidrError::Invalid)?;
+    let decimal = prefix.bytes().all(|b| b.is_ascii_digit()) && !(prefix.len() > 1 && prefix.starts_with('0'));
+    if prefix.is_empty() || prefix.len() > 3 || !decimal {
+        return Err(CidrError::Invalid);
+    }
+    let address: IpAddr = address.parse().map_err(|_| CidrError::Invalid)?;
+    let prefix: u8 = prefix.parse().map_err(|_| CidrError::Invalid)?;
+    let net = IpNet::new(address, prefix).map_err(|_| CidrError::Invalid)?;
     if net.trunc() != net {
         return Err(CidrError::HostBits(net.trunc()));
     }
@@ -308,6 +319,16 @@ mod tests {
         assert_eq!(parse_cidr("10.0.0.0/33"), Err(CidrError::Invalid));
         assert_eq!(parse_cidr("0.0.0.0/0"), Ok(net("0.0.0.0/0")));
         assert!(parse_cidr("::ffff:10.0.0.0/104").is_ok());
+    }
+
+    /// Leading zeros are refused as in `ip:` (Docker refuses them; some readers take octal):
+    /// `010.0.0.0/24` used to become `10.0.0.0/24` (issue 18 item 8).
+    #[test]
+    fn cidr_spelling_is_strict() {
+        for bad in ["010.0.0.0/24", "10.0.0.00/24", "10.0.0.0/+24", "10.0.0.0/", "10.0.0.0", "10.0.0.0/024"] {
+            assert_eq!(parse_cidr(bad), Err(CidrError::Invalid), "{bad}");
+        }
+        assert_eq!(parse_cidr("0.0.0.0/0"), Ok(net("0.0.0.0/0")));
     }
 
     #[test]

@@ -35,8 +35,13 @@ impl Lock {
         for (pool, entries) in raw.pools {
             let mut out = BTreeMap::new();
             for (network, subnet) in entries {
-                let net: IpNet =
-                    subnet.parse().map_err(|_| format!("`{subnet}` for network `{network}` is not a CIDR"))?;
+                // Read like a spec's `subnet:`: a lock entry is emitted as the subnet as it is.
+                let net: IpNet = crate::ipam::parse_cidr(&subnet).map_err(|e| match e {
+                    crate::ipam::CidrError::Invalid => format!("`{subnet}` for network `{network}` is not a CIDR"),
+                    crate::ipam::CidrError::HostBits(fixed) => {
+                        format!("`{subnet}` for network `{network}` has host bits set (the network is {fixed})")
+                    }
+                })?;
                 out.insert(network, net);
             }
             lock.pools.insert(pool, out);
@@ -109,5 +114,9 @@ mod tests {
     fn rejects_garbage() {
         assert!(Lock::parse("version = 2\n").is_err());
         assert!(Lock::parse("version = 1\n[pools.p]\nn = \"nope\"\n").is_err());
+        // Validated like the spec's subnets (issue 18 item 10).
+        let host_bits = Lock::parse("version = 1\n[pools.p]\na = \"10.30.0.128/24\"\n");
+        assert!(host_bits.as_ref().is_err_and(|e| e.contains("host bits")), "{host_bits:?}");
+        assert!(Lock::parse("version = 1\n[pools.p]\na = \"010.30.0.0/24\"\n").is_err());
     }
 }

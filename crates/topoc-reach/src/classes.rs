@@ -80,9 +80,25 @@ pub fn effective_networks(topo: &Topology, service: &Service) -> Vec<NetworkId> 
 /// Whether the Docker socket is bind-mounted (research §10.10: even read-only it is control).
 pub fn mounts_docker_socket(service: &Service) -> bool {
     service.mounts.iter().any(|m| match &m.source {
-        MountSource::Bind(path) => path.ends_with("docker.sock"),
+        MountSource::Bind(path) => is_docker_socket(path),
         _ => false,
     })
+}
+
+/// Whether a bind source names the Docker socket, as Docker cleans the path: a trailing `/`,
+/// repeated `/` and `.` parts do not hide it (`/var/run/docker.sock/`, `/var/run//docker.sock/.`).
+pub fn is_docker_socket(path: &str) -> bool {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.last().is_some_and(|last| last.ends_with("docker.sock"))
 }
 
 /// The selectors that pick services by name or glob; their membership splits classes.

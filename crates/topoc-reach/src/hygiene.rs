@@ -1,7 +1,7 @@
 //! Findings about the topology's own hygiene that the model makes visible: volume access
 //! against the volume policy, escape hatches, ports Docker will not publish, broken relays.
 
-use crate::classes::{Classes, mounts_docker_socket};
+use crate::classes::{Classes, is_docker_socket, mounts_docker_socket};
 use crate::graph::{Endpoint, Reach, publishes};
 use crate::ports::PortSet;
 use crate::select;
@@ -114,7 +114,7 @@ fn escape_hatches(topo: &Topology, out: &mut Diagnostics) {
             _ => {}
         }
         for m in &s.mounts {
-            if mounts_docker_socket(s) && matches!(&m.source, MountSource::Bind(p) if p.ends_with("docker.sock")) {
+            if mounts_docker_socket(s) && matches!(&m.source, MountSource::Bind(p) if is_docker_socket(p)) {
                 out.push(
                     Diagnostic::new(Code::DockerSocket, format!("`{}` mounts the Docker socket", s.name))
                         .primary(m.span, if m.access == Access::Ro { "read-only does not help: the API is still writable" } else { "the Docker API, with root on the host" })

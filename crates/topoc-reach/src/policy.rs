@@ -456,7 +456,12 @@ fn published_reach(topo: &Topology, classes: &Classes, service: ServiceId, port:
             shown.join(", ")
         ));
     }
-    format!("port {} of `{}`, {bound}, is reachable by {}", crate::graph::host_port_text(port), s.name, who.join(" and "))
+    format!(
+        "port {} of `{}`, {bound}, is reachable by {}",
+        crate::graph::host_port_text(port),
+        s.name,
+        who.join(" and ")
+    )
 }
 
 fn help(topo: &Topology, decider: Decider, via: Via) -> String {

@@ -390,31 +390,46 @@ checked_text!(
     }
 );
 
-/// Why `text` is not a Go duration, if it is not.
-pub fn duration_problem(text: &str) -> Option<String> {
-    if text == "0" {
-        return None;
+/// A duration as Compose reads it: Go's `time.ParseDuration` (`90s`, `1m30s`, `1.5h`, `500ms`,
+/// `0`), plus `d` and `w`.
+fn is_duration(text: &str) -> bool {
+    let rest = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if rest == "0" {
+        return true;
     }
-    let mut rest = text;
-    if rest.is_empty() {
-        return Some("it is empty".into());
+    let mut s = rest;
+    if s.is_empty() {
+        return false;
     }
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        let (number, tail) = rest.split_at(digits);
-        if number.is_empty() || number.parse::<f64>().is_err() {
-            return Some("each part is a number followed by a unit (h, m, s, ms, us, ns)".into());
+    while !s.is_empty() {
+        let digits = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+        let number = &s[..digits];
+        let number_ok = !number.is_empty() && number != "." && number.matches('.').count() <= 1;
+        if !number_ok {
+            return false;
         }
-        let unit_len = ["ns", "us", "µs", "ms", "s", "m", "h"]
+        s = &s[digits..];
+        let Some(unit) = ["ns", "us", "µs", "μs", "ms", "s", "m", "h", "d", "w"]
             .iter()
-            .find(|u| tail.starts_with(**u) && !(**u == "m" && tail.starts_with("ms")))
-            .map(|u| u.len());
-        let Some(len) = unit_len else {
-            return Some(format!("`{tail}` has no unit of h, m, s, ms, us or ns"));
+            .filter(|u| s.starts_with(*u))
+            .max_by_key(|u| u.len())
+        else {
+            return false;
         };
-        rest = &tail[len..];
+        s = &s[unit.len()..];
     }
-    None
+    true
+}
+
+/// Why `text` is not a duration Compose reads, if it is not.
+pub fn duration_problem(text: &str) -> Option<String> {
+    if is_duration(text) {
+        None
+    } else if text.is_empty() {
+        Some("it is empty".into())
+    } else {
+        Some("each part is a number followed by a unit (w, d, h, m, s, ms, us, ns)".into())
+    }
 }
 
 /// Why `text` is not a size in bytes, if it is not (go-units `RAMInBytes`).
@@ -455,6 +470,17 @@ pub fn size_problem(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn durations_as_compose_reads_them() {
+        for ok in ["30s", "1m30s", "0", "-0", "+5s", "1.5s", ".5s", "5.s", "500ms", "1us", "1µs", "2h45m", "1d", "1w2d"]
+        {
+            assert!(is_duration(ok), "{ok}");
+        }
+        for bad in ["no", "lots", "", "10", "00", "5.", "5 s", "5S", "1y", "1h-1m", "μs", "1..5s", "-"] {
+            assert!(!is_duration(bad), "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -8,6 +8,7 @@ pub mod carried;
 pub mod compose_keys;
 mod decode;
 mod forms;
+pub mod limits;
 mod node;
 mod toml_reader;
 mod types;
@@ -47,6 +48,7 @@ pub fn parse(text: &str, format: Format, file: FileId) -> Result<Node, Diagnosti
 pub fn load(text: &str, format: Format, file: FileId) -> Result<TopologySpec, Diagnostics> {
     let node = parse(text, format, file)?;
     let mut decoder = Decoder::default();
+    limits::check_keys(&node, &mut decoder.diags);
     match TopologySpec::decode(&node, &mut decoder) {
         Some(spec) if !decoder.diags.has_errors() => Ok(spec),
         _ => Err(decoder.diags),

@@ -6,7 +6,7 @@
 //! Duplicate keys are reported with both locations.
 
 use crate::node::{Node, NodeKind};
-use granit_parser::{Event, Marker, Parser, ScalarStyle, StructureStyle};
+use granit_parser::{Event, Marker, Parser, ScalarStyle, StructureStyle, Tag};
 use std::collections::{HashMap, HashSet};
 use topoc_diag::{Code, Diagnostic, Diagnostics, FileId, Span};
 
@@ -168,6 +168,27 @@ impl Builder {
         Span::new(self.file, offset(start), offset(end))
     }
 
+    /// Tags change what a value means (`!!binary` is bytes, `!!null` nothing, `!custom` whatever
+    /// the reader decides); topoc would read them as plain text. Only the tag a node already has
+    /// is accepted: `!!str` on a scalar (which quotes it), `!!seq`, `!!map`.
+    fn check_tag(&mut self, tag: Option<&Tag>, own: &str, span: Span) {
+        let Some(tag) = tag else { return };
+        let core = tag.suffix_in_namespace("tag:yaml.org,2002:");
+        if core.as_deref() == Some(own) {
+            return;
+        }
+        let spelled = match &core {
+            Some(name) => format!("!!{name}"),
+            None => format!("{}{}", tag.handle(), tag.suffix()),
+        };
+        let help = if own == "str" { "remove the tag; quote the value to make it text" } else { "remove the tag" };
+        self.diags.push(
+            Diagnostic::new(Code::InvalidValue, format!("the YAML tag `{spelled}` is not supported"))
+                .primary(span, "topoc reads untagged values (and `!!str`) only")
+                .help(help),
+        );
+    }
+
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Diagnostic> {
         match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
@@ -180,7 +201,8 @@ impl Builder {
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let quoted = !matches!(style, ScalarStyle::Plain) || tag.as_ref().is_some_and(|t| t.suffix() == "str");
+                self.check_tag(tag.as_deref(), "str", span);
+                let quoted = !matches!(style, ScalarStyle::Plain) || tag.is_some();
                 let kind = if !quoted && matches!(&*text, "" | "~" | "null" | "Null" | "NULL") {
                     NodeKind::Null
                 } else {
@@ -188,12 +210,14 @@ impl Builder {
                 };
                 self.complete(Node::new(kind, span), anchor)?;
             }
-            Event::SequenceStart(style, anchor, _) => {
+            Event::SequenceStart(style, anchor, tag) => {
+                self.check_tag(tag.as_deref(), "seq", span);
                 self.open(span)?;
                 let block = style == StructureStyle::Block;
                 self.stack.push(Frame::Seq { start: span.start as usize, anchor, block, items: Vec::new() });
             }
-            Event::MappingStart(style, anchor, _) => {
+            Event::MappingStart(style, anchor, tag) => {
+                self.check_tag(tag.as_deref(), "map", span);
                 self.open(span)?;
                 let block = style == StructureStyle::Block;
                 self.stack.push(Frame::Map {

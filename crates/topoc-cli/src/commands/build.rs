@@ -10,6 +10,11 @@ use std::io::Write;
 use std::path::Path;
 use topoc_emit::Templates;
 
+/// The lock file this run read, an input the output must not replace.
+fn lock_path(args: &SpecArgs) -> std::path::PathBuf {
+    args.lock.clone().unwrap_or_else(|| pipeline::default_lock_path(&args.spec))
+}
+
 pub(crate) fn exec(
     args: &SpecArgs,
     target: TargetArgs,
@@ -56,7 +61,7 @@ pub(crate) fn exec(
         }
     };
     match out {
-        Some(path) => match write::generated(path, &text, force) {
+        Some(path) => match write::generated(path, &text, force, &[&args.spec, &lock_path(args)]) {
             Ok(()) => Exit::Ok,
             Err(message) => {
                 reporter.failure(&message);

@@ -2,6 +2,8 @@
 
 mod addresses;
 mod checks;
+mod compose_rules;
+mod engine_names;
 mod expose;
 mod networks;
 mod policy;
@@ -72,9 +74,11 @@ pub fn resolve(spec: &TopologySpec, lock: &Lock) -> Resolution {
     services::declare_volumes_and_secrets(&mut topo, spec, &expanded, &mut cx);
     services::declare(&mut topo, &expanded, &mut cx);
     services::resolve_all(&mut topo, &expanded, &mut cx);
+    compose_rules::check_cycles(&topo, &expanded, &mut cx);
     topo.policy = policy::resolve(spec, &topo, &mut cx);
     services::resolve_relays(&mut topo, &expanded, &mut cx);
     checks::run(&topo, &mut cx);
+    engine_names::check(&topo, &mut cx);
 
     let mut diagnostics = cx.diags;
     diagnostics.sort();
@@ -129,8 +133,34 @@ impl Cx {
         self.push(d);
     }
 
-    /// Report a name Compose would refuse.
+    /// Report a name Compose would refuse (or read as an extension: an `x-` network), or one too long
+    /// to write (a stamped name can outgrow its template's key).
     pub(crate) fn check_key(&mut self, kind: &str, name: &str, span: Span) {
+        let chars = topoc_spec::limits::written_key_chars(name);
+        if chars > topoc_spec::limits::MAX_KEY_CHARS {
+            self.push(
+                Diagnostic::new(
+                    Code::ResourceLimit,
+                    format!(
+                        "a {kind} name of {chars} characters as written; names are at most {}",
+                        topoc_spec::limits::MAX_KEY_CHARS
+                    ),
+                )
+                .primary(span, "too long")
+                .help("shorten the name (or the instance ids it is stamped with)"),
+            );
+            return;
+        }
+        // Compose 2.40.3 reads an `x-` network key as an extension (services, volumes and
+        // secrets may be named so).
+        if name.starts_with("x-") && kind == "network" {
+            self.push(
+                Diagnostic::new(Code::InvalidName, format!("invalid {kind} name `{name}`"))
+                    .primary(span, "Compose reads a key starting with `x-` as an extension, not as a name")
+                    .help(format!("rename it, e.g. `{}`", name.trim_start_matches("x-"))),
+            );
+            return;
+        }
         if let Some(problem) = names::key_problem(name) {
             self.push(
                 Diagnostic::new(Code::InvalidName, format!("invalid {kind} name `{name}`"))

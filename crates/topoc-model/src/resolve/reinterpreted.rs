@@ -6,11 +6,14 @@
 //!   deploy`) with shell-word rules, without a shell: the split stops at an unquoted `|`, `;`,
 //!   `&`, `<` or `>`, drops the rest, and unbalanced quotes or a trailing `\` are rejected.
 //! - A key starting with `x-` in a mapping is a Compose extension: under `environment`,
-//!   `labels` or `driver_opts` it is dropped and never reaches the container or network.
+//!   `labels`, `driver_opts` (of services, networks and volumes) or `deploy.labels` it is
+//!   dropped and never reaches the container, network or volume; under `extra_hosts`, and as
+//!   the key of a network (`Cx::check_key`), Compose rejects the file. An empty key is
+//!   rejected too.
 
 use super::Cx;
 use topoc_diag::{Code, Diagnostic};
-use topoc_spec::{Command, Map, Sp, Text};
+use topoc_spec::{Command, Map, Sp};
 
 /// Why Compose would not run `text` as the words it appears to be, if it would not.
 pub(crate) fn shell_words_problem(text: &str) -> Option<String> {
@@ -52,14 +55,23 @@ pub(crate) fn check_command(field: &str, command: &Option<Sp<Command>>, cx: &mut
     }
 }
 
-/// Keys of `environment`, `labels` and `driver_opts` must not start with `x-`.
-pub(crate) fn check_keys(what: &str, map: &Map<Sp<Text>>, cx: &mut Cx) {
-    for (key, _) in map.iter().filter(|(k, _)| k.value.starts_with("x-")) {
-        cx.push(
-            Diagnostic::new(Code::InvalidName, format!("`{}` in `{what}` starts with `x-`", key.value))
-                .primary(key.span, "Compose reads this as an extension and drops it")
-                .help("rename it: the container or network would never get it"),
-        );
+/// Keys of `environment`, `labels`, `driver_opts` and `extra_hosts` must not start with `x-`,
+/// nor be empty.
+pub(crate) fn check_keys<T>(what: &str, map: &Map<T>, cx: &mut Cx) {
+    for (key, _) in map.iter() {
+        if key.value.starts_with("x-") {
+            cx.push(
+                Diagnostic::new(Code::InvalidName, format!("`{}` in `{what}` starts with `x-`", key.value))
+                    .primary(key.span, "Compose reads this as an extension: it drops it, or rejects the file")
+                    .help("rename it: the container, network or volume would never get it"),
+            );
+        } else if key.value.is_empty() {
+            cx.push(
+                Diagnostic::new(Code::InvalidName, format!("an empty key in `{what}`"))
+                    .primary(key.span, "Compose rejects the file")
+                    .help("give the entry a name"),
+            );
+        }
     }
 }
 

@@ -24,6 +24,8 @@ pub(crate) fn declare_volumes_and_secrets(topo: &mut Topology, spec: &TopologySp
         let id = VolumeId(topo.volumes.len() as u32);
         cx.volume_ids.insert(name.value.clone(), id);
         let v = &decl.spec;
+        super::reinterpreted::check_keys("driver_opts", &v.driver_opts, cx);
+        super::reinterpreted::check_keys("labels", &v.labels, cx);
         topo.volumes.push(Volume {
             id,
             name: name.value.clone(),
@@ -402,6 +404,11 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
     }
     let healthcheck = s.healthcheck.as_ref().map(|h| healthcheck(h, decl.name.span, cx));
     super::reinterpreted::check_keys("labels", &s.labels, cx);
+    super::reinterpreted::check_keys("extra_hosts", &s.extra_hosts, cx);
+    super::compose_rules::check_service(s, cx);
+    if let Some(d) = d {
+        super::reinterpreted::check_keys("deploy.labels", &d.labels, cx);
+    }
     let strings = |v: &[Sp<String>]| v.iter().map(|x| x.value.clone()).collect::<Vec<_>>();
     Service {
         id,
