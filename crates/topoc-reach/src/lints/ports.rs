@@ -5,12 +5,22 @@ use std::net::IpAddr;
 use topoc_diag::{Code, Diagnostic, Diagnostics};
 use topoc_model::{NetworkMode, Protocol, PublishedPort, Service, Topology};
 
-pub(super) fn check(topo: &Topology, engine: &crate::EngineProfile, on: &dyn Fn(Code) -> bool, out: &mut Diagnostics) {
+/// Whether the policy lets `external` reach this published port of this service by an explicit
+/// allow rule: then it is meant to be public.
+pub(crate) type Public<'a> = &'a dyn Fn(&Service, &PublishedPort) -> bool;
+
+pub(super) fn check(
+    topo: &Topology,
+    engine: &crate::EngineProfile,
+    on: &dyn Fn(Code) -> bool,
+    public: Public<'_>,
+    out: &mut Diagnostics,
+) {
     let publishing = || topo.services.iter().filter(|s| !matches!(s.network_mode, NetworkMode::Host));
     let (all_interfaces, privileged) = (on(Code::PortAllInterfaces), on(Code::PrivilegedPort));
     for s in publishing() {
         for p in &s.ports {
-            if all_interfaces {
+            if all_interfaces && !public(s, p) {
                 port_all_interfaces(s, p, engine, out);
             }
             if privileged {
@@ -32,7 +42,9 @@ fn wildcard(ip: Option<IpAddr>) -> bool {
 /// every interface of the host, public ones included, and its iptables rules bypass a host
 /// firewall such as ufw. Set `host_ip` on the port, or `defaults.host_ip` for all.
 /// On Swarm every published port is bound on every address of every node (`host_ip` is not
-/// applied), so every published port is reported there.
+/// applied), so every published port is reported there. A port the policy explicitly lets
+/// `external` reach (an `allow` rule from `external` to the service covering the port) is meant
+/// to be public and is not reported: every interface is the intent.
 /// KICS *Container Traffic Not Bound To Host Interface* (451d79dc), dclint
 /// `no-unbound-port-interfaces`, compose-lint CL-0005.
 fn port_all_interfaces(s: &Service, p: &PublishedPort, engine: &crate::EngineProfile, out: &mut Diagnostics) {
