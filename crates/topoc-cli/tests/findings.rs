@@ -219,3 +219,20 @@ fn explain_says_when_nothing_listens() {
     assert!(some.contains("reachable on ports 8080, 9000, 9001, by 1 path"), "{some}");
     assert!(some.contains("denies — VIOLATION: reachable on ports 9000, 9001"), "{some}");
 }
+
+/// Two services alike but for `expose` are two classes, each judged on what it listens on
+/// (as one class, b would be judged on a's 8080 and its 9090 would go unreported).
+#[test]
+fn services_that_listen_differently_are_judged_apart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = dir.path().join("two.yaml");
+    std::fs::write(
+        &spec,
+        "topology: two\ndefaults: { listen: declared }\nnetworks:\n  app: { subnet: 10.33.0.0/24 }\n  edge: { subnet: 10.34.0.0/24 }\nservices:\n  client: { image: \"c:1.0\", networks: [edge, app] }\n  a: { image: \"s:1.0\", networks: [app], expose: [8080] }\n  b: { image: \"s:1.0\", networks: [app], expose: [9090] }\npolicy:\n  default: deny\n  rules:\n    - allow: { from: client, to: \"network:app\", ports: [8080] }\n    - allow: { from: host, to: \"network:app\" }\n",
+    )
+    .expect("write");
+    let (code, _, stderr) = topoc_on(&["check"], &spec);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("lets client reach b on port 9090"), "{stderr}");
+    assert!(!stderr.contains("client reach a"), "{stderr}");
+}

@@ -781,7 +781,9 @@ codes! {
     /// Docker binds a port without a host address on every interface, public ones included, and its
     /// iptables rules accept the traffic before ufw or firewalld see it. On Swarm every published
     /// port is on every address of every node (`host_ip` is not applied), so every published port
-    /// is reported there. An explicit `0.0.0.0` or `::` binds every interface just the same.
+    /// is reported there. An explicit `0.0.0.0` or `::` binds every interface just the same. A port
+    /// the policy explicitly lets `external` reach (an `allow` rule from `external` to the service
+    /// covering the port) is meant to be public and is not reported.
     ///
     /// ## How to fix
     ///

@@ -4,7 +4,7 @@
 //!
 //! Two services share a class when nothing the model or the policy looks at tells them apart:
 //! the networks they are on (their effective networks, for `network_mode: service:`), their
-//! network mode, their published ports, the template instance they belong to, and which named
+//! network mode, their published ports and `expose`, the template instance they belong to, and which named
 //! selectors (`api`, `agent-*`) pick them. Relays and socket mounts get a class of their own.
 
 use foldhash::HashMap;
@@ -47,6 +47,8 @@ struct Signature {
     networks: Vec<NetworkId>,
     mode: ModeKind,
     published: Vec<(u16, Option<u16>, Option<std::net::IpAddr>, bool)>,
+    /// `expose` ranges: what a service listens on decides what reaching it means.
+    exposed: Vec<(u16, u16)>,
     origin: Option<(TemplateId, u32)>,
     named: Vec<bool>,
     singleton: Option<ServiceId>,
@@ -147,6 +149,7 @@ pub fn build(topo: &Topology) -> Classes {
             networks: effective_networks(topo, s),
             mode,
             published: s.ports.iter().map(|p| (p.target, p.published, p.host_ip, p.mode == PortMode::Host)).collect(),
+            exposed: s.expose.iter().map(|e| (e.first, e.last)).collect(),
             origin,
             named: picks.iter().map(|p| p.contains(&s.id)).collect(),
             singleton: (!s.relays.is_empty() || socket || mode == ModeKind::Host).then_some(s.id),

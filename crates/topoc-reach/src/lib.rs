@@ -45,7 +45,9 @@ pub fn analyze(topo: &Topology, engine: EngineProfile) -> Analysis {
     let mut findings = Diagnostics::new();
     policy::check(topo, &classes, &reach, &listeners, &mut findings);
     hygiene::check(topo, &classes, &reach, &engine, &mut findings);
-    lints::check(topo, &engine, &mut findings);
+    let judge = policy::Judge::new(topo, &classes);
+    let public = |s: &topoc_model::Service, p: &topoc_model::PublishedPort| policy::explicitly_public(&judge, s, p);
+    lints::check(topo, &engine, &public, &mut findings);
     let mut findings = lints::configure(topo, findings);
     // Grouped in the order the checks found them (declaration order), so each cause shows
     // its first instance in full; then sorted.

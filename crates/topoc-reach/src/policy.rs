@@ -123,6 +123,23 @@ impl<'a> Judge<'a> {
     }
 }
 
+/// Whether an explicit `allow` rule lets `external` reach this published port of `s` and the
+/// policy's verdict on the port is allow: the port is meant to be public.
+pub fn explicitly_public(judge: &Judge<'_>, s: &topoc_model::Service, p: &topoc_model::PublishedPort) -> bool {
+    let (topo, classes) = (judge.topo, judge.classes);
+    if !topo.policy.declared {
+        return false;
+    }
+    let target = Endpoint::Class(classes.of_service[s.id.index()]);
+    let rules = &topo.policy.rules;
+    let asked = (0..rules.len()).any(|i| {
+        rules[i].verdict == Verdict::Allow
+            && judge.applies(i, Endpoint::External, target)
+            && (rules[i].ports.is_empty() || rules[i].ports.contains(&p.target))
+    });
+    asked && judge.judge(Endpoint::External, target, &PortSet::of([p.target])).allowed.contains(p.target)
+}
+
 /// The most specific rule wins; `deny` wins ties; no rule: the default.
 fn decide(rules: &[Rule], covering: impl Iterator<Item = usize>, default: Verdict) -> (Verdict, Decider) {
     let mut best: Option<(u8, Verdict, usize)> = None;

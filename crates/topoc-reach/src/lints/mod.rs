@@ -78,7 +78,7 @@ pub fn group(code: Code) -> Option<Group> {
 /// the same spec lines (the services one template stamps) are grouped by `analyze`. Findings of
 /// rules the spec's `lints` section leaves off are dropped group by group, so a large topology
 /// does not hold a disabled finding per service ([`configure`] applies the levels).
-pub(crate) fn check(topo: &Topology, engine: &crate::EngineProfile, out: &mut Diagnostics) {
+pub(crate) fn check(topo: &Topology, engine: &crate::EngineProfile, public: ports::Public<'_>, out: &mut Diagnostics) {
     let runs = |code: Code| runs(topo, code);
     let mut found: Vec<Diagnostic> = Vec::new();
     let mut run = |rules: &dyn Fn(&mut Diagnostics)| {
@@ -90,7 +90,7 @@ pub(crate) fn check(topo: &Topology, engine: &crate::EngineProfile, out: &mut Di
     // off (one pass yielding two kinds) is dropped here.
     run(&|d| capabilities::check(topo, &runs, d));
     run(&|d| images::check(topo, &runs, d));
-    run(&|d| ports::check(topo, engine, &runs, d));
+    run(&|d| ports::check(topo, engine, &runs, public, d));
     run(&|d| mounts::check(topo, &runs, d));
     run(&|d| secrets::check(topo, d));
     run(&|d| resources::check(topo, &runs, d));

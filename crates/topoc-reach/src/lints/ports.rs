@@ -5,12 +5,22 @@ use std::net::IpAddr;
 use topoc_diag::{Code, Diagnostic, Diagnostics};
 use topoc_model::{NetworkMode, Protocol, PublishedPort, Service, Topology};
 
-pub(super) fn check(topo: &Topology, engine: &crate::EngineProfile, on: &dyn Fn(Code) -> bool, out: &mut Diagnostics) {
+/// Whether the policy lets `external` reach this published port of this service by an explicit
+/// allow rule: then it is meant to be public.
+pub(crate) type Public<'a> = &'a dyn Fn(&Service, &PublishedPort) -> bool;
+
+pub(super) fn check(
+    topo: &Topology,
+    engine: &crate::EngineProfile,
+    on: &dyn Fn(Code) -> bool,
+    public: Public<'_>,
+    out: &mut Diagnostics,
+) {
     let publishing = || topo.services.iter().filter(|s| !matches!(s.network_mode, NetworkMode::Host));
     let (all_interfaces, privileged) = (on(Code::PortAllInterfaces), on(Code::PrivilegedPort));
     for s in publishing() {
         for p in &s.ports {
-            if all_interfaces {
+            if all_interfaces && !public(s, p) {
                 port_all_interfaces(s, p, engine, out);
             }
             if privileged {
