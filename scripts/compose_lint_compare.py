@@ -50,7 +50,7 @@ VERDICT = {
     "CL-0007": "advice: hardening baseline on every service (topoc: `hardening` group, off by default)",
     "CL-0026": "advice: hardening baseline on every service (topoc: `hardening` group, off by default)",
     "CL-0019": "advice: tag without digest (topoc: `image-no-digest`, hardening group)",
-    "CL-0010": "true: topoc misses it (it reports `pid` as not carried)",
+    "CL-0010": "true: topoc misses it (it carries `pid` but has no lint for it)",
 }
 
 
