@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the spec language')
             [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them')
+            [CompletionResult]::new('alloc', 'alloc', [CompletionResultType]::ParameterValue, 'Print what a new instance of a template would get (subnets, gateways, every address, including the existing services it attaches), from the pools and the lock. Changes nothing: the lock is not written')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -140,6 +141,16 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'topoc;alloc' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
+            [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
+            [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'topoc;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Compile a spec into a deploy artifact')
@@ -149,6 +160,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the spec language')
             [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them')
+            [CompletionResult]::new('alloc', 'alloc', [CompletionResultType]::ParameterValue, 'Print what a new instance of a template would get (subnets, gateways, every address, including the existing services it attaches), from the pools and the lock. Changes nothing: the lock is not written')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -174,6 +186,9 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             break
         }
         'topoc;help;rule' {
+            break
+        }
+        'topoc;help;alloc' {
             break
         }
         'topoc;help;help' {

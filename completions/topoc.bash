@@ -16,6 +16,9 @@ _topoc() {
             ",$1")
                 cmd="topoc"
                 ;;
+            topoc,alloc)
+                cmd="topoc__subcmd__alloc"
+                ;;
             topoc,build)
                 cmd="topoc__subcmd__build"
                 ;;
@@ -42,6 +45,9 @@ _topoc() {
                 ;;
             topoc,verify)
                 cmd="topoc__subcmd__verify"
+                ;;
+            topoc__subcmd__help,alloc)
+                cmd="topoc__subcmd__help__subcmd__alloc"
                 ;;
             topoc__subcmd__help,build)
                 cmd="topoc__subcmd__help__subcmd__build"
@@ -77,12 +83,42 @@ _topoc() {
 
     case "${cmd}" in
         topoc)
-            opts="-h -V --color --help --version check build matrix explain graph verify schema rule help"
+            opts="-h -V --color --help --version check build matrix explain graph verify schema rule alloc help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        topoc__subcmd__alloc)
+            opts="-h --format --lock --locked --engine --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "human json sarif junit github" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -283,8 +319,22 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__help)
-            opts="check build matrix explain graph verify schema rule help"
+            opts="check build matrix explain graph verify schema rule alloc help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        topoc__subcmd__help__subcmd__alloc)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -31,6 +31,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand verify 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch'
             cand schema 'Print the JSON Schema of the spec language'
             cand rule 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them'
+            cand alloc 'Print what a new instance of a template would get (subnets, gateways, every address, including the existing services it attaches), from the pools and the lock. Changes nothing: the lock is not written'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'topoc;check'= {
@@ -128,6 +129,15 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'topoc;alloc'= {
+            cand --format 'Format of findings'
+            cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
+            cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'topoc;help'= {
             cand check 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)'
             cand build 'Compile a spec into a deploy artifact'
@@ -137,6 +147,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand verify 'Deploy the topology on the Docker engine with probe containers and check that what the engine does is what the model says. Exit 1 on any mismatch'
             cand schema 'Print the JSON Schema of the spec language'
             cand rule 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them'
+            cand alloc 'Print what a new instance of a template would get (subnets, gateways, every address, including the existing services it attaches), from the pools and the lock. Changes nothing: the lock is not written'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'topoc;help;check'= {
@@ -154,6 +165,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;help;schema'= {
         }
         &'topoc;help;rule'= {
+        }
+        &'topoc;help;alloc'= {
         }
         &'topoc;help;help'= {
         }

@@ -257,6 +257,10 @@ pub(crate) enum Command {
     Schema,
     /// Print a rule's documentation (what it flags, why, how to fix it, examples), or list them.
     Rule(crate::commands::rule::RuleArgs),
+    /// Print what a new instance of a template would get (subnets, gateways, every address,
+    /// including the existing services it attaches), from the pools and the lock. Changes
+    /// nothing: the lock is not written.
+    Alloc(crate::commands::alloc::AllocArgs),
     /// The probe agent verify runs inside containers (internal).
     #[command(name = "__probe", hide = true)]
     Probe(crate::commands::probe::ProbeArgs),

@@ -35,6 +35,21 @@ pub(crate) fn default_lock_path(spec: &Path) -> PathBuf {
 /// Compile a spec: load, resolve (keeping the lock current), and analyze on the engine the
 /// arguments name — as a Swarm stack when `swarm`.
 pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm: bool) -> Result<Outcome, Exit> {
+    compile_changed(args, reporter, swarm, None)
+}
+
+/// A change to the spec made before it is resolved (`alloc`, `instance`): the edit, and the
+/// spec as loaded (before the edit) handed back through `Outcome::loaded`. The lock is never
+/// written: the command decides, once the changed topology has passed its checks.
+pub(crate) type Edit<'a> = &'a dyn Fn(&topoc_spec::TopologySpec) -> Result<topoc_spec::TopologySpec, String>;
+
+/// [`compile`] with the spec changed by `edit` first (and then the lock left unwritten).
+pub(crate) fn compile_changed(
+    args: &SpecArgs,
+    reporter: &crate::report::Reporter,
+    swarm: bool,
+    edit: Option<Edit<'_>>,
+) -> Result<Outcome, Exit> {
     let engine = match topoc_reach::EngineProfile::parse(&args.engine) {
         Ok(e) => e.with_swarm(swarm),
         Err(message) => {
@@ -78,6 +93,16 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
             return Ok(Outcome { files, diagnostics, topology: None, analysis: None, provenance });
         }
     };
+    let spec = match edit {
+        None => spec,
+        Some(edit) => match edit(&spec) {
+            Ok(changed) => changed,
+            Err(message) => {
+                reporter.failure(&message);
+                return Err(Exit::Failure);
+            }
+        },
+    };
 
     let lock_path = args.lock.clone().unwrap_or_else(|| default_lock_path(&args.spec));
     let (old_lock, lock_state) = read_lock(&lock_path, &mut diagnostics);
@@ -97,6 +122,7 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
     // user is resolving. The warning says how to regenerate it.
     let writable = lock_state != LockState::Unreadable;
     if writable
+        && edit.is_none()
         && !diagnostics.has_errors()
         && resolution.lock != old_lock
         && (lock_exists || !resolution.lock.is_empty())

@@ -4,6 +4,7 @@
 //! `resolve` never stops at the first problem: it reports everything it can find, and returns a
 //! topology only when nothing is an error.
 
+pub mod instance;
 pub mod ipam;
 pub mod ir;
 mod lock;

@@ -1,5 +1,6 @@
 //! One module per command, each with an `exec` that returns the exit code.
 
+pub(crate) mod alloc;
 mod build;
 mod check;
 mod explain;
@@ -28,5 +29,6 @@ pub(crate) fn run(cli: Cli) -> Exit {
         Command::Schema => schema::exec(),
         Command::Rule(args) => rule::exec(&args, &reporter),
         Command::Probe(args) => probe::exec(&args),
+        Command::Alloc(args) => alloc::exec(&args, &reporter),
     }
 }

@@ -1,0 +1,89 @@
+//! `topoc alloc` against `topoc build`: the addresses alloc predicts for a new instance are
+//! the ones Compose reads from the artifact built once the instance is in the spec, and alloc
+//! writes nothing.
+
+mod support;
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+const SPEC: &str = "\
+topology: tenants
+pools:
+  projects: { range: 10.40.0.0/22, prefix: 26 }
+networks:
+  main: { subnet: 10.9.0.0/24 }
+services:
+  backend:
+    image: backend:1
+    networks: { main: { ip: .10 } }
+templates:
+  project:
+    instances: [a, b]
+    networks:
+      project-{id}: { pool: projects, gateway: .62 }
+    services:
+      vm-{id}:
+        image: vm:1
+        networks: { 'project-{id}': { ip: .2 } }
+    attach:
+      backend: { 'project-{id}': { ip: .3 } }
+";
+
+fn topoc(dir: &Path, args: &[&str]) -> std::process::Output {
+    support::topoc().current_dir(dir).args(args).arg("--color").arg("never").output().expect("run topoc")
+}
+
+fn json(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(bytes)))
+}
+
+#[test]
+fn alloc_predicts_the_addresses_of_the_next_build() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("t.yaml"), SPEC).expect("write spec");
+    let first = topoc(dir.path(), &["build", "t.yaml", "--out", "compose.yaml"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let lock_before = std::fs::read_to_string(dir.path().join("t.lock")).expect("lock written");
+
+    let alloc = topoc(dir.path(), &["alloc", "t.yaml", "project", "c", "--format", "json"]);
+    assert!(alloc.status.success(), "{}", String::from_utf8_lossy(&alloc.stderr));
+    let predicted = json(&alloc.stdout);
+    assert_eq!(std::fs::read_to_string(dir.path().join("t.lock")).expect("lock"), lock_before, "alloc wrote the lock");
+
+    std::fs::write(dir.path().join("t.yaml"), SPEC.replace("[a, b]", "[a, b, c]")).expect("write spec");
+    let second = topoc(dir.path(), &["build", "t.yaml", "--out", "compose.yaml"]);
+    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    let config = Command::new(support::compose_v2())
+        .current_dir(dir.path())
+        .args(["-f", "compose.yaml", "config", "--format", "json"])
+        .output()
+        .expect("run compose");
+    let config = json(&config.stdout);
+
+    let network = &predicted["networks"][0];
+    let key = network["name"].as_str().expect("name");
+    let ipam = &config["networks"][key]["ipam"]["config"][0];
+    assert_eq!(ipam["subnet"], network["subnet"], "{config:#}");
+    assert_eq!(ipam["gateway"], network["gateway"]);
+    assert_eq!(config["networks"][key]["name"], network["engine_name"]);
+    let services = predicted["services"].as_array().expect("services");
+    assert_eq!(services.len(), 2);
+    for s in services {
+        let service = s["service"].as_str().expect("service");
+        let attached = &config["services"][service]["networks"][key];
+        assert_eq!(attached["ipv4_address"], s["addresses"][0], "{service}");
+    }
+}
+
+#[test]
+fn alloc_refuses_an_instance_that_exists() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("t.yaml"), SPEC).expect("write spec");
+    let out = topoc(dir.path(), &["alloc", "t.yaml", "project", "a"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "error: template `project` already has an instance `a`\n");
+    assert!(out.stdout.is_empty());
+    assert!(!dir.path().join("t.lock").exists(), "alloc wrote a lock");
+}
