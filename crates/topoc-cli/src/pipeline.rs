@@ -17,6 +17,8 @@ pub(crate) struct Outcome {
     pub(crate) topology: Option<Topology>,
     pub(crate) analysis: Option<topoc_reach::Analysis>,
     pub(crate) provenance: Provenance,
+    /// The lock the resolve produced (none when the spec did not load).
+    pub(crate) lock: Option<LockUpdate>,
 }
 
 pub(crate) fn schema_text() -> String {
@@ -80,7 +82,7 @@ pub(crate) fn compile_changed(
                     .primary(Span::new(file, at, at + 1), "invalid byte here")
                     .help("save the file as UTF-8"),
             );
-            return Ok(Outcome { files, diagnostics, topology: None, analysis: None, provenance });
+            return Ok(Outcome { files, diagnostics, topology: None, analysis: None, provenance, lock: None });
         }
     };
     let format = Format::from_path(&display);
@@ -90,7 +92,16 @@ pub(crate) fn compile_changed(
         Err(diags) => {
             diagnostics.extend(diags);
             diagnostics.sort();
-            return Ok(Outcome { files, diagnostics, topology: None, analysis: None, provenance });
+            return Ok(Outcome { files, diagnostics, topology: None, analysis: None, provenance, lock: None });
+        }
+    };
+    let spec = match read_instances(&args.spec).and_then(|file| {
+        file.apply(&spec).map_err(|e| format!("{}: {e}", default_instances_path(&args.spec).display()))
+    }) {
+        Ok(spec) => spec,
+        Err(message) => {
+            reporter.failure(&message);
+            return Err(Exit::Failure);
         }
     };
     let spec = match edit {
@@ -121,6 +132,7 @@ pub(crate) fn compile_changed(
     // An unreadable lock is left alone: it may belong to a newer topoc, or hold a merge the
     // user is resolving. The warning says how to regenerate it.
     let writable = lock_state != LockState::Unreadable;
+    let lock_changed = resolution.lock != old_lock;
     if writable
         && edit.is_none()
         && !diagnostics.has_errors()
@@ -147,7 +159,33 @@ pub(crate) fn compile_changed(
         diagnostics.extend(a.findings.clone());
     }
     diagnostics.sort();
-    Ok(Outcome { files, diagnostics, topology: resolution.topology, analysis, provenance })
+    let lock = Some(LockUpdate { path: lock_path, lock: resolution.lock, writable, changed: lock_changed });
+    Ok(Outcome { files, diagnostics, topology: resolution.topology, analysis, provenance, lock })
+}
+
+/// The lock a resolve produced, where it lives, and whether writing it is allowed and needed.
+pub(crate) struct LockUpdate {
+    pub(crate) path: PathBuf,
+    pub(crate) lock: Lock,
+    /// False when the file on disk could not be read (topoc leaves it alone).
+    pub(crate) writable: bool,
+    pub(crate) changed: bool,
+}
+
+/// Where `topoc instance` records instances: `<spec stem>.instances.toml` beside the spec.
+pub(crate) fn default_instances_path(spec: &Path) -> PathBuf {
+    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "topoc".into());
+    spec.with_file_name(format!("{stem}.instances.toml"))
+}
+
+/// The instances file beside the spec (empty when there is none).
+pub(crate) fn read_instances(spec: &Path) -> Result<topoc_model::instance::InstancesFile, String> {
+    let path = default_instances_path(spec);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => topoc_model::instance::InstancesFile::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
 }
 
 /// A spec that compiled into a topology and its analysis.

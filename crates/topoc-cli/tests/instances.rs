@@ -87,3 +87,71 @@ fn alloc_refuses_an_instance_that_exists() {
     assert!(out.stdout.is_empty());
     assert!(!dir.path().join("t.lock").exists(), "alloc wrote a lock");
 }
+
+#[test]
+fn instance_add_dry_run_prints_the_plan_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("t.yaml"), SPEC).expect("write spec");
+    assert!(topoc(dir.path(), &["build", "t.yaml", "--out", "compose.yaml"]).status.success());
+    let lock = std::fs::read_to_string(dir.path().join("t.lock")).expect("lock");
+    let out = topoc(dir.path(), &["instance", "add", "t.yaml", "project", "c", "--dry-run"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "docker network create --driver bridge --subnet 10.40.0.128/26 --gateway 10.40.0.190 --internal \
+         --label com.docker.compose.network=project-c --label com.docker.compose.project=tenants tenants_project-c\n\
+         docker network connect --ip 10.40.0.131 tenants_project-c tenants-backend-1\n\
+         docker compose -p tenants -f compose.yaml up -d --no-deps --no-recreate vm-c\n"
+    );
+    let json_out = topoc(dir.path(), &["instance", "add", "t.yaml", "project", "c", "--dry-run", "--format", "json"]);
+    let plan = json(&json_out.stdout);
+    let ops: Vec<&str> =
+        plan["operations"].as_array().expect("ops").iter().map(|o| o["op"].as_str().expect("op")).collect();
+    assert_eq!(ops, ["create_network", "connect", "start_service"]);
+    assert_eq!(plan["operations"][1]["ip"], "10.40.0.131");
+    assert_eq!(std::fs::read_to_string(dir.path().join("t.lock")).expect("lock"), lock);
+    assert!(!dir.path().join("t.instances.toml").exists());
+}
+
+#[test]
+fn the_instances_file_is_read_by_every_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("t.yaml"), SPEC).expect("write spec");
+    std::fs::write(dir.path().join("t.instances.toml"), "version = 1\n[templates]\nproject = [\"c\"]\n")
+        .expect("write");
+    let out = topoc(dir.path(), &["build", "t.yaml"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("10.40.0.128/26"));
+    // Removing a recorded instance plans the reverse.
+    let out = topoc(dir.path(), &["instance", "remove", "t.yaml", "project", "c", "--dry-run"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "docker compose -p tenants -f compose.yaml rm --stop --force vm-c\n\
+         docker network disconnect tenants_project-c tenants-backend-1\n\
+         docker network rm tenants_project-c\n"
+    );
+    // An instance the spec itself writes is the user's to remove.
+    let out = topoc(dir.path(), &["instance", "remove", "t.yaml", "project", "a", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(2));
+    // A bad file stops every command with its path.
+    std::fs::write(dir.path().join("t.instances.toml"), "version = 1\n[templates]\nprojekt = [\"c\"]\n")
+        .expect("write");
+    let out = topoc(dir.path(), &["check", "t.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("t.instances.toml: unknown template `projekt`"));
+}
+
+#[test]
+fn an_instance_the_topology_cannot_hold_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Room for two /26s only: a third instance cannot be allocated.
+    std::fs::write(dir.path().join("t.yaml"), SPEC.replace("10.40.0.0/22", "10.40.0.0/25")).expect("write spec");
+    let out = topoc(dir.path(), &["instance", "add", "t.yaml", "project", "c"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pool"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!dir.path().join("t.instances.toml").exists());
+    assert!(!dir.path().join("t.lock").exists());
+    assert!(!dir.path().join("compose.yaml").exists());
+}

@@ -226,3 +226,75 @@ pub fn alloc(spec: &TopologySpec, lock: &Lock, template: &str, id: &str) -> Resu
         topology: resolution.topology,
     })
 }
+
+/// `<spec stem>.instances.toml`: instances recorded beside the spec by `topoc instance add`,
+/// so a program can add tenants without rewriting the user's YAML. Each template's ids are
+/// appended after the ones the spec writes, in the order listed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstancesFile {
+    pub templates: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+const INSTANCES_HEADER: &str = "# topoc instances: template instances added by `topoc instance add`, appended after the\n\
+# spec's own. Generated; commit it beside the spec and its lock.\n";
+
+impl InstancesFile {
+    pub fn parse(text: &str) -> Result<InstancesFile, String> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            version: u32,
+            #[serde(default)]
+            templates: std::collections::BTreeMap<String, Vec<String>>,
+        }
+        let raw: Raw = toml::from_str(text).map_err(|e| e.message().to_owned())?;
+        if raw.version != 1 {
+            return Err(format!("unsupported instances file version {}", raw.version));
+        }
+        Ok(InstancesFile { templates: raw.templates })
+    }
+
+    /// Sorted by template; ids in the order they were added (that order is their `{index}`).
+    pub fn render(&self) -> String {
+        let mut out = String::from(INSTANCES_HEADER);
+        out.push_str("version = 1\n\n[templates]\n");
+        for (template, ids) in &self.templates {
+            if ids.is_empty() {
+                continue;
+            }
+            let ids: Vec<String> = ids.iter().map(|id| toml_string(id)).collect();
+            out.push_str(&format!("{} = [{}]\n", toml_string(template), ids.join(", ")));
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.templates.values().all(Vec::is_empty)
+    }
+
+    /// The spec with these instances appended to their templates.
+    pub fn apply(&self, spec: &TopologySpec) -> Result<TopologySpec, InstanceError> {
+        let mut out = spec.clone();
+        for (template, ids) in &self.templates {
+            for id in ids {
+                out = with_instance(&out, template, id)?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A TOML basic string: quoted, with quotes, backslashes and control characters escaped.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -9,6 +9,7 @@ pub mod ipam;
 pub mod ir;
 mod lock;
 pub mod names;
+pub mod plan;
 mod resolve;
 
 pub use ir::*;

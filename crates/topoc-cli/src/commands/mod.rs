@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod explain;
 mod graph;
+pub(crate) mod instance;
 mod matrix;
 pub(crate) mod probe;
 pub(crate) mod rule;
@@ -30,5 +31,6 @@ pub(crate) fn run(cli: Cli) -> Exit {
         Command::Rule(args) => rule::exec(&args, &reporter),
         Command::Probe(args) => probe::exec(&args),
         Command::Alloc(args) => alloc::exec(&args, &reporter),
+        Command::Instance(args) => instance::exec(&args, &reporter),
     }
 }
