@@ -122,6 +122,18 @@ fn the_instances_file_is_read_by_every_command() {
     let out = topoc(dir.path(), &["build", "t.yaml"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("10.40.0.128/26"));
+    // The artifact keeps the core's attachment to a run-time instance out of its definition
+    // (docs/targets.md): the instance's own service is there, the core's connection is not.
+    std::fs::write(dir.path().join("compose.yaml"), &out.stdout).expect("write");
+    let config = Command::new(support::compose_v2())
+        .current_dir(dir.path())
+        .args(["-f", "compose.yaml", "config", "--format", "json"])
+        .output()
+        .expect("run compose");
+    let config = json(&config.stdout);
+    assert_eq!(config["services"]["vm-c"]["networks"]["project-c"]["ipv4_address"], "10.40.0.130");
+    assert!(config["services"]["backend"]["networks"].get("project-c").is_none(), "{config:#}");
+    assert_eq!(config["services"]["backend"]["networks"]["project-a"]["ipv4_address"], "10.40.0.3");
     // Removing a recorded instance plans the reverse.
     let out = topoc(dir.path(), &["instance", "remove", "t.yaml", "project", "c", "--dry-run"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

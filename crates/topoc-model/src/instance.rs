@@ -298,3 +298,25 @@ fn toml_string(text: &str) -> String {
     out.push('"');
     out
 }
+
+/// The topology as the Compose artifact carries it when instances were added at run time:
+/// the services declared outside a template lose their attachments into the networks of the
+/// instances `runtime` lists. Those connections are made by `topoc instance add` with
+/// `docker network connect`; were they in the artifact, the attached service's Compose
+/// config hash would change with every instance and the next `docker compose up -d` would
+/// recreate it (measured with Compose v2.40.3, docs/targets.md). A connection outside the
+/// definition survives `up -d`: Compose leaves a container whose hash matches alone.
+pub fn without_runtime_attachments(topology: &Topology, runtime: &InstancesFile) -> Topology {
+    let mut out = topology.clone();
+    let runtime_networks: Vec<NetworkId> = runtime
+        .templates
+        .iter()
+        .flat_map(|(template, ids)| ids.iter().filter_map(|id| allocation(topology, template, id)))
+        .flat_map(|a| a.networks)
+        .filter_map(|n| topology.networks.iter().find(|x| x.name == n.name).map(|x| x.id))
+        .collect();
+    for s in out.services.iter_mut().filter(|s| s.origin == Origin::Declared) {
+        s.attachments.retain(|a| !runtime_networks.contains(&a.network));
+    }
+    out
+}

@@ -149,14 +149,20 @@ fn run(args: &InstanceChange, action: Action, reporter: &Reporter) -> Exit {
     if args.dry_run {
         return Exit::Ok;
     }
-    let rendered =
-        match topoc_emit::compose::render(after_topology, &after.provenance, &topoc_emit::Templates::builtin()) {
-            Ok(text) => text,
-            Err(e) => {
-                reporter.failure(&e.to_string());
-                return Exit::Failure;
-            }
-        };
+    let ids = file.templates.entry(t.to_owned()).or_default();
+    match action {
+        Action::Add => ids.push(id.to_owned()),
+        Action::Remove => ids.retain(|i| i != id),
+    }
+    file.templates.retain(|_, ids| !ids.is_empty());
+    let carried = topoc_model::instance::without_runtime_attachments(after_topology, &file);
+    let rendered = match topoc_emit::compose::render(&carried, &after.provenance, &topoc_emit::Templates::builtin()) {
+        Ok(text) => text,
+        Err(e) => {
+            reporter.failure(&e.to_string());
+            return Exit::Failure;
+        }
+    };
     // Services start from the artifact with the instance; they stop through the one that
     // still has it. So the artifact is rewritten before an add's operations and after a
     // remove's.
@@ -179,12 +185,6 @@ fn run(args: &InstanceChange, action: Action, reporter: &Reporter) -> Exit {
         reporter.failure(&message);
         return Exit::Failure;
     }
-    let ids = file.templates.entry(t.to_owned()).or_default();
-    match action {
-        Action::Add => ids.push(id.to_owned()),
-        Action::Remove => ids.retain(|i| i != id),
-    }
-    file.templates.retain(|_, ids| !ids.is_empty());
     if let Err(message) = record(&args.spec.spec, &file, &after) {
         reporter.failure(&message);
         return Exit::Failure;
