@@ -95,7 +95,11 @@ pub(crate) fn compile_changed(
             return Ok(Outcome { files, diagnostics, topology: None, analysis: None, provenance, lock: None });
         }
     };
+    // Most specs have no instances file: skip the copy of the spec applying one makes.
     let spec = match read_instances(&args.spec).and_then(|file| {
+        if file.is_empty() {
+            return Ok(spec);
+        }
         file.apply(&spec).map_err(|e| format!("{}: {e}", default_instances_path(&args.spec).display()))
     }) {
         Ok(spec) => spec,
