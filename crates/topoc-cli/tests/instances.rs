@@ -167,3 +167,23 @@ fn an_instance_the_topology_cannot_hold_changes_nothing() {
     assert!(!dir.path().join("t.lock").exists());
     assert!(!dir.path().join("compose.yaml").exists());
 }
+
+#[test]
+fn a_remove_that_would_move_another_instance_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Addresses from `{index}`: removing `c` (not the last) would renumber `d`.
+    let spec = SPEC.replace("{ ip: .2 }", "{ ip: \".{index}0\" }");
+    std::fs::write(dir.path().join("t.yaml"), spec).expect("write spec");
+    std::fs::write(dir.path().join("t.instances.toml"), "version = 1\n[templates]\nproject = [\"c\", \"d\"]\n")
+        .expect("write");
+    let out = topoc(dir.path(), &["instance", "remove", "t.yaml", "project", "c", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("would move the addresses of `project/d`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The last one can go.
+    let out = topoc(dir.path(), &["instance", "remove", "t.yaml", "project", "d", "--dry-run"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -120,6 +120,19 @@ fn run(args: &InstanceChange, action: Action, reporter: &Reporter) -> Exit {
         reporter.failure(&format!("template `{t}` has no instance `{id}` after resolution"));
         return Exit::Failure;
     };
+    // Removing an instance that is not its template's last moves the `{index}` of those after
+    // it; a template that derives addresses from `{index}` would move them. Nothing else may move.
+    if let Some(b) = &before {
+        let moved = moved_instances(b.topology.as_ref().expect("model() returns a topology"), after_topology, t, id);
+        if !moved.is_empty() {
+            reporter.failure(&format!(
+                "removing instance `{id}` of template `{t}` would move the addresses of {}: their `{{index}}` \
+                 changes; derive addresses from pools and `{{id}}` instead, or remove the last instance",
+                moved.join(", ")
+            ));
+            return Exit::Findings;
+        }
+    }
     let ops = match action {
         Action::Add => plan::add(held_in, &allocated),
         Action::Remove => plan::remove(held_in, &allocated),
@@ -258,4 +271,33 @@ fn shell_line(argv: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The instances (`template/id`) other than the removed one whose allocation differs between
+/// the two topologies.
+fn moved_instances(
+    before: &topoc_model::Topology,
+    after: &topoc_model::Topology,
+    removed_template: &str,
+    removed_id: &str,
+) -> Vec<String> {
+    let settled = |mut a: Allocation| {
+        // `new` says whether a resolve found the subnet in the lock, not where it is.
+        a.networks.iter_mut().for_each(|n| n.new = false);
+        a
+    };
+    let mut moved = Vec::new();
+    for template in &before.templates {
+        for id in &template.instances {
+            if template.name == removed_template && id == removed_id {
+                continue;
+            }
+            let was = allocation(before, &template.name, id).map(settled);
+            let now = allocation(after, &template.name, id).map(settled);
+            if was != now {
+                moved.push(format!("`{}/{id}`", template.name));
+            }
+        }
+    }
+    moved
 }
