@@ -38,6 +38,8 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn an existing compose deployment into a spec: networks, services, templates for repeated services, and a starting policy that allows what the deployment does today')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the spec language')
             [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them')
+            [CompletionResult]::new('alloc', 'alloc', [CompletionResultType]::ParameterValue, 'Print what a new instance of a template would get (subnets, gateways, every address, including the existing services it attaches), from the pools and the lock. Changes nothing: the lock is not written')
+            [CompletionResult]::new('instance', 'instance', [CompletionResultType]::ParameterValue, 'Add or remove a template instance on a running deployment: record it beside the spec, allocate through the lock, check the topology, then create, connect and start (or the reverse) restarting nothing else')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -242,6 +244,64 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'topoc;alloc' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
+            [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
+            [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'topoc;instance' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'topoc;instance;add' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
+            [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--compose', '--compose', [CompletionResultType]::ParameterName, 'The Compose file of the deployment: services are started and stopped through it, and it is rewritten (as `topoc build --out` would) for the new instance set')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
+            [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan of engine operations (JSON with `--format json`) and change nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'topoc;instance;remove' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
+            [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--compose', '--compose', [CompletionResultType]::ParameterName, 'The Compose file of the deployment: services are started and stopped through it, and it is rewritten (as `topoc build --out` would) for the new instance set')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
+            [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan of engine operations (JSON with `--format json`) and change nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'topoc;instance;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'topoc;instance;help;add' {
+            break
+        }
+        'topoc;instance;help;remove' {
+            break
+        }
+        'topoc;instance;help;help' {
+            break
+        }
         'topoc;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Compile a spec into a deploy artifact')
@@ -253,6 +313,8 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn an existing compose deployment into a spec: networks, services, templates for repeated services, and a starting policy that allows what the deployment does today')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the spec language')
             [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them')
+            [CompletionResult]::new('alloc', 'alloc', [CompletionResultType]::ParameterValue, 'Print what a new instance of a template would get (subnets, gateways, every address, including the existing services it attaches), from the pools and the lock. Changes nothing: the lock is not written')
+            [CompletionResult]::new('instance', 'instance', [CompletionResultType]::ParameterValue, 'Add or remove a template instance on a running deployment: record it beside the spec, allocate through the lock, check the topology, then create, connect and start (or the reverse) restarting nothing else')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -284,6 +346,20 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             break
         }
         'topoc;help;rule' {
+            break
+        }
+        'topoc;help;alloc' {
+            break
+        }
+        'topoc;help;instance' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock')
+            break
+        }
+        'topoc;help;instance;add' {
+            break
+        }
+        'topoc;help;instance;remove' {
             break
         }
         'topoc;help;help' {

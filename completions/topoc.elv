@@ -35,6 +35,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand import 'Turn an existing compose deployment into a spec: networks, services, templates for repeated services, and a starting policy that allows what the deployment does today'
             cand schema 'Print the JSON Schema of the spec language'
             cand rule 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them'
+            cand alloc 'Print what a new instance of a template would get (subnets, gateways, every address, including the existing services it attaches), from the pools and the lock. Changes nothing: the lock is not written'
+            cand instance 'Add or remove a template instance on a running deployment: record it beside the spec, allocate through the lock, check the topology, then create, connect and start (or the reverse) restarting nothing else'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'topoc;check'= {
@@ -228,6 +230,56 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'topoc;alloc'= {
+            cand --format 'Format of findings'
+            cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
+            cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'topoc;instance'= {
+            cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services'
+            cand remove 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'topoc;instance;add'= {
+            cand --format 'Format of findings'
+            cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand --compose 'The Compose file of the deployment: services are started and stopped through it, and it is rewritten (as `topoc build --out` would) for the new instance set'
+            cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
+            cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+            cand --dry-run 'Print the plan of engine operations (JSON with `--format json`) and change nothing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'topoc;instance;remove'= {
+            cand --format 'Format of findings'
+            cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand --compose 'The Compose file of the deployment: services are started and stopped through it, and it is rewritten (as `topoc build --out` would) for the new instance set'
+            cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
+            cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+            cand --dry-run 'Print the plan of engine operations (JSON with `--format json`) and change nothing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'topoc;instance;help'= {
+            cand add 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services'
+            cand remove 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'topoc;instance;help;add'= {
+        }
+        &'topoc;instance;help;remove'= {
+        }
+        &'topoc;instance;help;help'= {
+        }
         &'topoc;help'= {
             cand check 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)'
             cand build 'Compile a spec into a deploy artifact'
@@ -239,6 +291,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand import 'Turn an existing compose deployment into a spec: networks, services, templates for repeated services, and a starting policy that allows what the deployment does today'
             cand schema 'Print the JSON Schema of the spec language'
             cand rule 'Print a rule''s documentation (what it flags, why, how to fix it, examples), or list them'
+            cand alloc 'Print what a new instance of a template would get (subnets, gateways, every address, including the existing services it attaches), from the pools and the lock. Changes nothing: the lock is not written'
+            cand instance 'Add or remove a template instance on a running deployment: record it beside the spec, allocate through the lock, check the topology, then create, connect and start (or the reverse) restarting nothing else'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'topoc;help;check'= {
@@ -260,6 +314,16 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;help;schema'= {
         }
         &'topoc;help;rule'= {
+        }
+        &'topoc;help;alloc'= {
+        }
+        &'topoc;help;instance'= {
+            cand add 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services'
+            cand remove 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock'
+        }
+        &'topoc;help;instance;add'= {
+        }
+        &'topoc;help;instance;remove'= {
         }
         &'topoc;help;help'= {
         }

@@ -295,6 +295,14 @@ pub(crate) enum Command {
     Schema,
     /// Print a rule's documentation (what it flags, why, how to fix it, examples), or list them.
     Rule(crate::commands::rule::RuleArgs),
+    /// Print what a new instance of a template would get (subnets, gateways, every address,
+    /// including the existing services it attaches), from the pools and the lock. Changes
+    /// nothing: the lock is not written.
+    Alloc(crate::commands::alloc::AllocArgs),
+    /// Add or remove a template instance on a running deployment: record it beside the spec,
+    /// allocate through the lock, check the topology, then create, connect and start (or the
+    /// reverse) restarting nothing else.
+    Instance(crate::commands::instance::InstanceArgs),
     /// The probe agent verify runs inside containers (internal).
     #[command(name = "__probe", hide = true)]
     Probe(crate::commands::probe::ProbeArgs),

@@ -23,6 +23,8 @@ pub(crate) struct Outcome {
     pub(crate) instance_ids: std::collections::HashSet<String>,
     /// How far the pipeline got.
     pub(crate) stage: Stage,
+    /// The lock the resolve produced (none when the spec did not load).
+    pub(crate) lock: Option<LockUpdate>,
 }
 
 impl Outcome {
@@ -37,6 +39,7 @@ impl Outcome {
             suppressed: Vec::new(),
             instance_ids: Default::default(),
             stage,
+            lock: None,
         }
     }
 }
@@ -104,6 +107,21 @@ pub(crate) fn default_lock_path(spec: &Path) -> PathBuf {
 /// Compile a spec: load, resolve (keeping the lock current), and analyze on the engine the
 /// arguments name — as a Swarm stack when `swarm`.
 pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm: bool) -> Result<Outcome, Exit> {
+    compile_changed(args, reporter, swarm, None)
+}
+
+/// A change to the spec made before it is resolved (`alloc`, `instance`): the edit, and the
+/// spec as loaded (before the edit) handed back through `Outcome::loaded`. The lock is never
+/// written: the command decides, once the changed topology has passed its checks.
+pub(crate) type Edit<'a> = &'a dyn Fn(&topoc_spec::TopologySpec) -> Result<topoc_spec::TopologySpec, String>;
+
+/// [`compile`] with the spec changed by `edit` first (and then the lock left unwritten).
+pub(crate) fn compile_changed(
+    args: &SpecArgs,
+    reporter: &crate::report::Reporter,
+    swarm: bool,
+    edit: Option<Edit<'_>>,
+) -> Result<Outcome, Exit> {
     let engine = match topoc_reach::EngineProfile::parse(&args.engine) {
         Ok(e) => e.with_swarm(swarm),
         Err(message) => {
@@ -168,6 +186,29 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
         return Ok(Outcome::unresolved(files, diagnostics, provenance, stage));
     };
     diagnostics.extend(read);
+    // Most specs have no instances file: skip the copy of the spec applying one makes.
+    let spec = match read_instances(&args.spec).and_then(|file| {
+        if file.is_empty() {
+            return Ok(spec);
+        }
+        file.apply(&spec).map_err(|e| format!("{}: {e}", default_instances_path(&args.spec).display()))
+    }) {
+        Ok(spec) => spec,
+        Err(message) => {
+            reporter.failure(&message);
+            return Err(Exit::Failure);
+        }
+    };
+    let spec = match edit {
+        None => spec,
+        Some(edit) => match edit(&spec) {
+            Ok(changed) => changed,
+            Err(message) => {
+                reporter.failure(&message);
+                return Err(Exit::Failure);
+            }
+        },
+    };
 
     let lock_path = args.lock.clone().unwrap_or_else(|| default_lock_path(&args.spec));
     let (old_lock, lock_state) = read_lock(&lock_path, &mut diagnostics);
@@ -186,7 +227,9 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
     // An unreadable lock is left alone: it may belong to a newer topoc, or hold a merge the
     // user is resolving. The warning says how to regenerate it.
     let writable = lock_state != LockState::Unreadable;
+    let lock_changed = resolution.lock != old_lock;
     if writable
+        && edit.is_none()
         && !diagnostics.has_errors()
         && resolution.lock != old_lock
         && (lock_exists || !resolution.lock.is_empty())
@@ -211,6 +254,7 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
         diagnostics.extend(a.findings.clone());
     }
     diagnostics.sort();
+    let lock = Some(LockUpdate { path: lock_path, lock: resolution.lock, writable, changed: lock_changed });
     let analysis_ran = analysis.is_some();
     let instance_ids = instance_ids(&spec);
     diagnostics.group_causes_of(&instance_ids);
@@ -223,7 +267,33 @@ pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm
         suppressed: Vec::new(),
         instance_ids,
         stage: if analysis_ran { Stage::Analyzed } else { Stage::Resolved },
+        lock,
     })
+}
+
+/// The lock a resolve produced, where it lives, and whether writing it is allowed and needed.
+pub(crate) struct LockUpdate {
+    pub(crate) path: PathBuf,
+    pub(crate) lock: Lock,
+    /// False when the file on disk could not be read (topoc leaves it alone).
+    pub(crate) writable: bool,
+    pub(crate) changed: bool,
+}
+
+/// Where `topoc instance` records instances: `<spec stem>.instances.toml` beside the spec.
+pub(crate) fn default_instances_path(spec: &Path) -> PathBuf {
+    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "topoc".into());
+    spec.with_file_name(format!("{stem}.instances.toml"))
+}
+
+/// The instances file beside the spec (empty when there is none).
+pub(crate) fn read_instances(spec: &Path) -> Result<topoc_model::instance::InstancesFile, String> {
+    let path = default_instances_path(spec);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => topoc_model::instance::InstancesFile::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
 }
 
 /// Every template's instance ids, as written (`instances`) or numbered (`count`: numbers are

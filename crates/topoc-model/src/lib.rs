@@ -4,10 +4,12 @@
 //! `resolve` never stops at the first problem: it reports everything it can find, and returns a
 //! topology only when nothing is an error.
 
+pub mod instance;
 pub mod ipam;
 pub mod ir;
 mod lock;
 pub mod names;
+pub mod plan;
 mod resolve;
 
 pub use ir::*;

@@ -50,7 +50,17 @@ pub(crate) fn exec(
         None => Templates::builtin(),
     };
     let rendered = match target.target {
-        Target::Compose => topoc_emit::compose::render(topology, &outcome.provenance, &templates),
+        Target::Compose => {
+            // Attachments of instances added at run time stay out of the attached services'
+            // definitions (docs/targets.md): `topoc instance add` connects them.
+            let runtime = pipeline::read_instances(&args.spec).unwrap_or_default();
+            if runtime.is_empty() {
+                topoc_emit::compose::render(topology, &outcome.provenance, &templates)
+            } else {
+                let carried = topoc_model::instance::without_runtime_attachments(topology, &runtime);
+                topoc_emit::compose::render(&carried, &outcome.provenance, &templates)
+            }
+        }
         Target::Swarm => topoc_emit::stack::render(topology, &outcome.provenance, &templates),
     };
     let text = match rendered {

@@ -1,11 +1,13 @@
 //! One module per command, each with an `exec` that returns the exit code.
 
+pub(crate) mod alloc;
 mod build;
 mod check;
 pub(crate) mod diff;
 mod explain;
 mod graph;
 pub(crate) mod import;
+pub(crate) mod instance;
 mod matrix;
 pub(crate) mod probe;
 pub(crate) mod rule;
@@ -36,5 +38,7 @@ pub(crate) fn run(cli: Cli) -> Exit {
         Command::Schema => schema::exec(),
         Command::Rule(args) => rule::exec(&args, &reporter),
         Command::Probe(args) => probe::exec(&args),
+        Command::Alloc(args) => alloc::exec(&args, &reporter),
+        Command::Instance(args) => instance::exec(&args, &reporter),
     }
 }

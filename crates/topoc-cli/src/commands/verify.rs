@@ -46,7 +46,7 @@ pub(crate) struct VerifyArgs {
 
 /// Compose v2: `$TOPOC_COMPOSE`, else the `docker compose` plugin, else `docker-compose` if
 /// it is v2 (v1 does not understand current Compose files: it rejects the top-level `name`).
-fn compose_command() -> Result<Vec<String>, String> {
+pub(crate) fn compose_command() -> Result<Vec<String>, String> {
     if let Some(c) = std::env::var_os("TOPOC_COMPOSE").filter(|c| !c.is_empty()) {
         return Ok(vec![c.to_string_lossy().into_owned()]);
     }

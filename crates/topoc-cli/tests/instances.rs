@@ -1,0 +1,189 @@
+//! `topoc alloc` against `topoc build`: the addresses alloc predicts for a new instance are
+//! the ones Compose reads from the artifact built once the instance is in the spec, and alloc
+//! writes nothing.
+
+mod support;
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+const SPEC: &str = "\
+topology: tenants
+pools:
+  projects: { range: 10.40.0.0/22, prefix: 26 }
+networks:
+  main: { subnet: 10.9.0.0/24 }
+services:
+  backend:
+    image: backend:1
+    networks: { main: { ip: .10 } }
+templates:
+  project:
+    instances: [a, b]
+    networks:
+      project-{id}: { pool: projects, gateway: .62 }
+    services:
+      vm-{id}:
+        image: vm:1
+        networks: { 'project-{id}': { ip: .2 } }
+    attach:
+      backend: { 'project-{id}': { ip: .3 } }
+";
+
+fn topoc(dir: &Path, args: &[&str]) -> std::process::Output {
+    support::topoc().current_dir(dir).args(args).arg("--color").arg("never").output().expect("run topoc")
+}
+
+fn json(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(bytes)))
+}
+
+#[test]
+fn alloc_predicts_the_addresses_of_the_next_build() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("t.yaml"), SPEC).expect("write spec");
+    let first = topoc(dir.path(), &["build", "t.yaml", "--out", "compose.yaml"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let lock_before = std::fs::read_to_string(dir.path().join("t.lock")).expect("lock written");
+
+    let alloc = topoc(dir.path(), &["alloc", "t.yaml", "project", "c", "--format", "json"]);
+    assert!(alloc.status.success(), "{}", String::from_utf8_lossy(&alloc.stderr));
+    let predicted = json(&alloc.stdout);
+    assert_eq!(std::fs::read_to_string(dir.path().join("t.lock")).expect("lock"), lock_before, "alloc wrote the lock");
+
+    std::fs::write(dir.path().join("t.yaml"), SPEC.replace("[a, b]", "[a, b, c]")).expect("write spec");
+    let second = topoc(dir.path(), &["build", "t.yaml", "--out", "compose.yaml"]);
+    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    let config = Command::new(support::compose_v2())
+        .current_dir(dir.path())
+        .args(["-f", "compose.yaml", "config", "--format", "json"])
+        .output()
+        .expect("run compose");
+    let config = json(&config.stdout);
+
+    let network = &predicted["networks"][0];
+    let key = network["name"].as_str().expect("name");
+    let ipam = &config["networks"][key]["ipam"]["config"][0];
+    assert_eq!(ipam["subnet"], network["subnet"], "{config:#}");
+    assert_eq!(ipam["gateway"], network["gateway"]);
+    assert_eq!(config["networks"][key]["name"], network["engine_name"]);
+    let services = predicted["services"].as_array().expect("services");
+    assert_eq!(services.len(), 2);
+    for s in services {
+        let service = s["service"].as_str().expect("service");
+        let attached = &config["services"][service]["networks"][key];
+        assert_eq!(attached["ipv4_address"], s["addresses"][0], "{service}");
+    }
+}
+
+#[test]
+fn alloc_refuses_an_instance_that_exists() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("t.yaml"), SPEC).expect("write spec");
+    let out = topoc(dir.path(), &["alloc", "t.yaml", "project", "a"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "error: template `project` already has an instance `a`\n");
+    assert!(out.stdout.is_empty());
+    assert!(!dir.path().join("t.lock").exists(), "alloc wrote a lock");
+}
+
+#[test]
+fn instance_add_dry_run_prints_the_plan_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("t.yaml"), SPEC).expect("write spec");
+    assert!(topoc(dir.path(), &["build", "t.yaml", "--out", "compose.yaml"]).status.success());
+    let lock = std::fs::read_to_string(dir.path().join("t.lock")).expect("lock");
+    let out = topoc(dir.path(), &["instance", "add", "t.yaml", "project", "c", "--dry-run"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "docker network create --driver bridge --subnet 10.40.0.128/26 --gateway 10.40.0.190 --internal \
+         --label com.docker.compose.network=project-c --label com.docker.compose.project=tenants tenants_project-c\n\
+         docker network connect --ip 10.40.0.131 tenants_project-c tenants-backend-1\n\
+         docker compose -p tenants -f compose.yaml up -d --no-deps --no-recreate vm-c\n"
+    );
+    let json_out = topoc(dir.path(), &["instance", "add", "t.yaml", "project", "c", "--dry-run", "--format", "json"]);
+    let plan = json(&json_out.stdout);
+    let ops: Vec<&str> =
+        plan["operations"].as_array().expect("ops").iter().map(|o| o["op"].as_str().expect("op")).collect();
+    assert_eq!(ops, ["create_network", "connect", "start_service"]);
+    assert_eq!(plan["operations"][1]["ip"], "10.40.0.131");
+    assert_eq!(std::fs::read_to_string(dir.path().join("t.lock")).expect("lock"), lock);
+    assert!(!dir.path().join("t.instances.toml").exists());
+}
+
+#[test]
+fn the_instances_file_is_read_by_every_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("t.yaml"), SPEC).expect("write spec");
+    std::fs::write(dir.path().join("t.instances.toml"), "version = 1\n[templates]\nproject = [\"c\"]\n")
+        .expect("write");
+    let out = topoc(dir.path(), &["build", "t.yaml"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("10.40.0.128/26"));
+    // The artifact keeps the core's attachment to a run-time instance out of its definition
+    // (docs/targets.md): the instance's own service is there, the core's connection is not.
+    std::fs::write(dir.path().join("compose.yaml"), &out.stdout).expect("write");
+    let config = Command::new(support::compose_v2())
+        .current_dir(dir.path())
+        .args(["-f", "compose.yaml", "config", "--format", "json"])
+        .output()
+        .expect("run compose");
+    let config = json(&config.stdout);
+    assert_eq!(config["services"]["vm-c"]["networks"]["project-c"]["ipv4_address"], "10.40.0.130");
+    assert!(config["services"]["backend"]["networks"].get("project-c").is_none(), "{config:#}");
+    assert_eq!(config["services"]["backend"]["networks"]["project-a"]["ipv4_address"], "10.40.0.3");
+    // Removing a recorded instance plans the reverse.
+    let out = topoc(dir.path(), &["instance", "remove", "t.yaml", "project", "c", "--dry-run"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "docker compose -p tenants -f compose.yaml rm --stop --force vm-c\n\
+         docker network disconnect tenants_project-c tenants-backend-1\n\
+         docker network rm tenants_project-c\n"
+    );
+    // An instance the spec itself writes is the user's to remove.
+    let out = topoc(dir.path(), &["instance", "remove", "t.yaml", "project", "a", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(2));
+    // A bad file stops every command with its path.
+    std::fs::write(dir.path().join("t.instances.toml"), "version = 1\n[templates]\nprojekt = [\"c\"]\n")
+        .expect("write");
+    let out = topoc(dir.path(), &["check", "t.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("t.instances.toml: unknown template `projekt`"));
+}
+
+#[test]
+fn an_instance_the_topology_cannot_hold_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Room for two /26s only: a third instance cannot be allocated.
+    std::fs::write(dir.path().join("t.yaml"), SPEC.replace("10.40.0.0/22", "10.40.0.0/25")).expect("write spec");
+    let out = topoc(dir.path(), &["instance", "add", "t.yaml", "project", "c"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pool"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!dir.path().join("t.instances.toml").exists());
+    assert!(!dir.path().join("t.lock").exists());
+    assert!(!dir.path().join("compose.yaml").exists());
+}
+
+#[test]
+fn a_remove_that_would_move_another_instance_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Addresses from `{index}`: removing `c` (not the last) would renumber `d`.
+    let spec = SPEC.replace("{ ip: .2 }", "{ ip: \".{index}0\" }");
+    std::fs::write(dir.path().join("t.yaml"), spec).expect("write spec");
+    std::fs::write(dir.path().join("t.instances.toml"), "version = 1\n[templates]\nproject = [\"c\", \"d\"]\n")
+        .expect("write");
+    let out = topoc(dir.path(), &["instance", "remove", "t.yaml", "project", "c", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("would move the addresses of `project/d`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The last one can go.
+    let out = topoc(dir.path(), &["instance", "remove", "t.yaml", "project", "d", "--dry-run"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
