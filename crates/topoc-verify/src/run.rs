@@ -440,7 +440,7 @@ fn network_gateways(
             .flatten()
             .find_map(|c| c["Gateway"].as_str().and_then(|g| g.parse::<IpAddr>().ok()).filter(IpAddr::is_ipv4));
         let from_containers = containers.iter().find_map(|c| c.networks.get(&name).and_then(|(_, gw)| *gw));
-        let from_spec = n.gateway.or_else(|| n.subnet.as_ref().and_then(|s| topoc_model::ipam::default_gateway(s.net)));
+        let from_spec = n.effective_gateway();
         if let Some(gw) = from_ipam.or(from_containers).or(from_spec) {
             out.insert(n.id, gw);
         }
