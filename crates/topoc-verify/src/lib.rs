@@ -16,6 +16,7 @@ mod host;
 mod image;
 pub mod probe;
 mod run;
+mod swarm;
 
 use serde::Serialize;
 use std::sync::{Arc, Mutex};

@@ -203,8 +203,12 @@ pub(crate) fn verify(
                 deploy::create_gwbridge(&t)?;
                 lock(cleanup)?.remove_gwbridge = true;
             }
-            exec::check("docker", &["swarm", "init"], Duration::from_secs(60))
-                .map_err(|e| format!("cannot initialise a swarm: {e}"))?;
+            // `swarm init` refuses to guess between several interfaces (verify's stand-in
+            // veth is one): advertise the node's own address.
+            let own_links = lock(cleanup)?.setup.links.clone();
+            let advertise = crate::swarm::advertise_address(&own_links)?.to_string();
+            exec::check("docker", &["swarm", "init", "--advertise-addr", &advertise], Duration::from_secs(60))
+                .map_err(|e| format!("cannot initialise a swarm (advertising {advertise}): {e}"))?;
             lock(cleanup)?.leave_swarm = true;
         }
     }
