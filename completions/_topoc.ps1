@@ -121,6 +121,8 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Print every probe, not only mismatches')
+            [CompletionResult]::new('--use-existing-swarm', '--use-existing-swarm', [CompletionResultType]::ParameterName, 'With --target swarm: deploy into the swarm the engine is already part of (refused by default: verify initialises and leaves a swarm of its own)')
+            [CompletionResult]::new('--keep-probe-image', '--keep-probe-image', [CompletionResultType]::ParameterName, 'Leave the probe image this run imports (`topoc-probe:<hash of this build>`) on the engine for later runs; remove it with `docker rmi`. By default the run removes it')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break

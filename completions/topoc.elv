@@ -112,6 +112,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
             cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
             cand --all 'Print every probe, not only mismatches'
+            cand --use-existing-swarm 'With --target swarm: deploy into the swarm the engine is already part of (refused by default: verify initialises and leaves a swarm of its own)'
+            cand --keep-probe-image 'Leave the probe image this run imports (`topoc-probe:<hash of this build>`) on the engine for later runs; remove it with `docker rmi`. By default the run removes it'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

@@ -60,9 +60,43 @@ pub(crate) fn advertise_address(own_links: &[String]) -> Result<Ipv4Addr, String
     })
 }
 
+/// What a `--target swarm` verify does with the engine's Swarm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Plan {
+    /// The engine is in no swarm: verify makes it a single-node one and leaves it afterwards.
+    InitAndLeave,
+    /// The engine is in a swarm and the user allowed deploying into it.
+    UseExisting,
+}
+
+/// Decide from `docker info`'s `Swarm.LocalNodeState`. A swarm verify did not create belongs to
+/// someone else: deploying a stack into it (and its services onto its nodes) needs the user's
+/// leave.
+pub(crate) fn decide(local_node_state: &str, use_existing: bool) -> Result<Plan, String> {
+    match local_node_state {
+        "inactive" => Ok(Plan::InitAndLeave),
+        "active" if use_existing => Ok(Plan::UseExisting),
+        "active" => Err("the engine is already part of a swarm that verify did not create: it would deploy its probe stack into it. \
+             Pass --use-existing-swarm to allow that (verify then neither initialises nor leaves it), or run verify on another engine"
+            .into()),
+        other => Err(format!(
+            "the engine's swarm is `{other}` (neither inactive nor active): finish or leave it first (`docker swarm leave`)"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_foreign_swarm_is_refused_unless_allowed() {
+        assert_eq!(decide("inactive", false), Ok(Plan::InitAndLeave));
+        assert_eq!(decide("inactive", true), Ok(Plan::InitAndLeave));
+        assert_eq!(decide("active", true), Ok(Plan::UseExisting));
+        assert!(decide("active", false).is_err_and(|e| e.contains("--use-existing-swarm")));
+        assert!(decide("pending", true).is_err());
+    }
 
     fn iface(name: &str, addrs: &[(&str, &str)]) -> Interface {
         Interface {

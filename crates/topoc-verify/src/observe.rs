@@ -1,0 +1,152 @@
+//! What the engine reports about addresses, compared with the model: the `address` probe (the
+//! address a container got on a network is the one the model computed, or lies where the model
+//! says dynamic addresses come from) and the `gateway` probe (a network's gateway is the
+//! model's, `Network::effective_gateway`). The engine's report is only ever the observed side:
+//! no expectation comes from it.
+
+use crate::agent::Target;
+use crate::exec;
+use crate::probe::{Kind, Origin, Probe};
+use serde::Deserialize;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+use topoc_model::{Attachment, Network, Topology};
+
+/// `docker network inspect` output, as far as verify reads it.
+#[derive(Debug, Deserialize)]
+pub(crate) struct NetworkInspect {
+    #[serde(rename = "IPAM")]
+    pub(crate) ipam: Ipam,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Ipam {
+    /// `null` on some engines for a network without configuration.
+    #[serde(rename = "Config", default)]
+    pub(crate) config: Option<Vec<IpamConfig>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct IpamConfig {
+    #[serde(rename = "Subnet", default)]
+    pub(crate) subnet: String,
+    #[serde(rename = "Gateway", default)]
+    pub(crate) gateway: String,
+}
+
+impl NetworkInspect {
+    /// The gateway the engine reports for `subnet`, if it reports one.
+    pub(crate) fn gateway_of(&self, subnet: ipnet::IpNet) -> Option<IpAddr> {
+        self.ipam
+            .config
+            .iter()
+            .flatten()
+            .filter(|c| c.subnet.parse::<ipnet::IpNet>().is_ok_and(|s| s == subnet))
+            .find_map(|c| c.gateway.parse().ok())
+    }
+}
+
+fn probe(kind: Kind, from: &str, to: &str, detail: String, model: IpAddr, agrees: bool) -> Probe {
+    Probe {
+        kind,
+        from: from.into(),
+        to: to.into(),
+        detail,
+        origin: Origin::Inspect,
+        target: Target { addr: SocketAddr::new(model, 0), via: None },
+        expected: true,
+        observed: Some(agrees),
+        section: kind.section(),
+    }
+}
+
+fn shown(a: Option<IpAddr>) -> String {
+    a.map_or_else(|| "none".to_owned(), |a| a.to_string())
+}
+
+/// A `gateway` probe for every subnet of every network of the deployment `t` that the engine
+/// knows by `engine_name`: the external ones (verify creates them) and those a service is
+/// attached to (Compose and `stack deploy` create no others).
+pub(crate) fn gateway_probes(t: &Topology, engine_name: &dyn Fn(&Network) -> String) -> Result<Vec<Probe>, String> {
+    let mut out = Vec::new();
+    let used = |n: &Network| t.services.iter().any(|s| s.attachment(n.id).is_some());
+    for n in t.networks.iter().filter(|n| n.external || used(n)) {
+        let subnets: Vec<(ipnet::IpNet, Option<IpAddr>)> = [
+            n.subnet.as_ref().map(|s| (s.net, n.effective_gateway())),
+            n.subnet6.as_ref().map(|s| (s.net, n.effective_gateway6())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if subnets.is_empty() {
+            continue;
+        }
+        let name = engine_name(n);
+        let json = exec::check("docker", &["network", "inspect", &name], Duration::from_secs(20))?;
+        let inspected: Vec<NetworkInspect> =
+            serde_json::from_str(&json).map_err(|e| format!("cannot read `docker network inspect {name}`: {e}"))?;
+        let inspected = inspected.first().ok_or_else(|| format!("`docker network inspect {name}` listed nothing"))?;
+        for (subnet, model) in subnets {
+            let Some(model) = model else { continue };
+            let engine = inspected.gateway_of(subnet);
+            out.push(probe(
+                Kind::Gateway,
+                &n.name,
+                "gateway",
+                format!("{subnet}: model {model}, engine {}", shown(engine)),
+                model,
+                engine == Some(model),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The `address` probe of a container on network `n`: the static address the model gives this
+/// replica (`replica`, 0-based, when the service's replicas are expanded), else "an address of
+/// the ip_range, else of the subnet, that is not the gateway".
+pub(crate) fn address_probe(
+    service: &str,
+    n: &Network,
+    attachment: Option<&Attachment>,
+    replica: usize,
+    observed: IpAddr,
+) -> Option<Probe> {
+    let detail = |claim: String| format!("on `{}`: model {claim}, engine {observed}", n.name);
+    if let Some(model) = attachment.and_then(|a| a.addresses.get(replica)) {
+        return Some(probe(Kind::Address, service, &n.name, detail(model.to_string()), *model, observed == *model));
+    }
+    // A network whose only subnets are IPv6 still gets an IPv4 subnet from Docker's default
+    // pools (engines before 28.0 cannot leave IPv4 out): the model claims nothing about it.
+    let subnet = n.subnet.as_ref()?.net;
+    if subnet.network().is_ipv4() != observed.is_ipv4() {
+        return None;
+    }
+    let pool = n.ip_range.unwrap_or(subnet);
+    let gateway = n.effective_gateway();
+    let inside = pool.contains(&observed) && Some(observed) != gateway;
+    Some(probe(
+        Kind::Address,
+        service,
+        &n.name,
+        detail(format!("an address of {pool} but the gateway")),
+        pool.network(),
+        inside,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_gateway_of_a_subnet_from_inspect() {
+        let json = r#"[{"Name":"x","IPAM":{"Driver":"default","Options":{},"Config":[{"Subnet":"10.20.0.0/24","IPRange":"10.20.0.128/25","Gateway":"10.20.0.128"},{"Subnet":"fd00:20::/64"}]}}]"#;
+        let v: Vec<NetworkInspect> = serde_json::from_str(json).expect("parses");
+        assert_eq!(v[0].gateway_of("10.20.0.0/24".parse().expect("net")), "10.20.0.128".parse().ok());
+        // An engine that reports no gateway gives none: the probe then disagrees.
+        assert_eq!(v[0].gateway_of("fd00:20::/64".parse().expect("net")), None);
+        let none: Vec<NetworkInspect> = serde_json::from_str(r#"[{"IPAM":{"Config":null}}]"#).expect("parses");
+        assert_eq!(none[0].gateway_of("10.0.0.0/24".parse().expect("net")), None);
+    }
+}
