@@ -324,11 +324,29 @@ pub(crate) fn verify(
     // through docker_gwbridge instead (§4).
     let gateways = if opts.swarm { BTreeMap::new() } else { model_gateways(&t) };
     let gwbridge = if opts.swarm { docker_gwbridge_gateway() } else { None };
+    // The host's own address (its default route's interface), for the probe to a host
+    // address that is no container's gateway (§2.1).
+    let host_addr = if opts.swarm {
+        None
+    } else {
+        crate::swarm::advertise_address(&lock(cleanup)?.setup.links.clone()).ok().map(IpAddr::V4)
+    };
 
     // Plan.
     let own_links: Vec<String> = lock(cleanup)?.setup.links.clone();
-    let mut probes =
-        plan(topo, &t, analysis, &project, &containers, &gateways, &lan_hosts, host_port, gwbridge, opts.swarm);
+    let mut probes = plan(
+        topo,
+        &t,
+        analysis,
+        &project,
+        &containers,
+        &gateways,
+        &lan_hosts,
+        host_port,
+        gwbridge,
+        host_addr,
+        opts.swarm,
+    );
     let engine_name = |n: &topoc_model::Network| {
         if n.external {
             n.engine_name.clone().unwrap_or_else(|| n.name.clone())
@@ -515,6 +533,7 @@ fn plan(
     lan_hosts: &BTreeMap<NetworkId, (String, IpAddr)>,
     host_port: u16,
     gwbridge: Option<IpAddr>,
+    host_addr: Option<IpAddr>,
     swarm: bool,
 ) -> Vec<Probe> {
     let classes = &analysis.classes;
@@ -699,6 +718,26 @@ fn plan(
                     expected,
                 );
             }
+        }
+        // §2.1: a host address that is no gateway, reached by the default route only. Probed
+        // for containers on bridges alone (a LAN network's default route leads to the LAN).
+        let bridges_only = !a.addrs.is_empty()
+            && a.addrs
+                .keys()
+                .all(|n| analysis.engine.effective_driver(t.network(*n).driver) == topoc_model::Driver::Bridge);
+        if let Some(addr) = host_addr.filter(|_| bridges_only) {
+            let egress_network = a.addrs.keys().any(|n| t.network(*n).egress);
+            let expected = has(a.endpoint, Endpoint::Host, &|v| matches!(v, Via::ToHost(_)))
+                && analysis.engine.reaches_other_host_addresses(egress_network);
+            push(
+                Kind::ToHost,
+                &a.name,
+                "host",
+                format!("host address {addr} (no gateway)"),
+                origin.clone(),
+                Target { addr: sock(addr, host_port), via: None },
+                expected,
+            );
         }
         // The address the engine gave the representative (its first replica) on each network.
         for (n, ip) in &a.addrs {
