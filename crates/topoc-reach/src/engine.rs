@@ -111,6 +111,15 @@ impl EngineProfile {
         has_egress_network || !self.at_least(25, 0, 0)
     }
 
+    /// §3.4, "direct routing": before 28.0 a neighbour that routes through the host reaches a
+    /// published port at the container's own address (the port's ACCEPT rule matches the
+    /// container address, whatever the ingress interface; seen on 20.10.24 and 26.1.5); 28.0
+    /// drops packets for container addresses that do not come from the bridge (seen on 28.5.2;
+    /// tests/live/direct-routing.yaml).
+    pub fn direct_routing_to_published_ports(&self) -> bool {
+        !self.at_least(28, 0, 0)
+    }
+
     /// §2.3, live observation on 20.10.24: a container only on internal networks cannot reach
     /// ports published by containers of other networks (no route past its bridge). Unverified on
     /// newer engines, so assumed for all until the live suite says otherwise.
@@ -133,6 +142,8 @@ mod tests {
         assert!(EngineProfile::parse("25.0.4").expect("v").host_reaches_internal_bridges());
         assert!(EngineProfile::parse("27.5").expect("v").loopback_ports_reachable_from_lan());
         assert!(!EngineProfile::default().loopback_ports_reachable_from_lan());
+        assert!(EngineProfile::parse("26.1.5").expect("v").direct_routing_to_published_ports());
+        assert!(!EngineProfile::parse("28.5").expect("v").direct_routing_to_published_ports());
         let e20 = EngineProfile::parse("20.10.24").expect("v");
         assert!(e20.reaches_other_host_addresses(false));
         for v in ["26.1", "28.5", "current"] {

@@ -824,6 +824,29 @@ fn plan(
                 Target { addr: sock(host::INET_HOST.into(), p.published), via: None },
                 expected,
             );
+            // §3.4 direct routing: the stand-in, routing through the host, to the container's
+            // own address at the target port. Only for a container with one network that has
+            // egress (its mapping's address; with several the engine's choice is not modelled)
+            // and a port published on every host address.
+            let open: Vec<(&NetworkId, &IpAddr)> = b.addrs.iter().filter(|(n, _)| t.network(**n).egress).collect();
+            if let ([(n, ip)], false, None) = (open.as_slice(), swarm, p.host_ip)
+                && t.network(**n).driver == topoc_model::Driver::Bridge
+            {
+                let published = has(
+                    Endpoint::External,
+                    b.endpoint,
+                    &|v| matches!(v, Via::Published { port, .. } if *port == p.published),
+                );
+                push(
+                    Kind::Ingress,
+                    "external",
+                    &b.name,
+                    format!("container address, port {} (direct routing)", p.target),
+                    Origin::Internet,
+                    Target { addr: sock(**ip, p.target), via: None },
+                    published && analysis.engine.direct_routing_to_published_ports(),
+                );
+            }
         }
     }
     probes.extend(observed_addresses);
