@@ -137,6 +137,8 @@ fn verify(engine: &Engine, spec: &Path, target: &str, n: usize, keep_image: bool
         if p["observed"].is_null() {
             let why = if p["kind"] == "ingress" && target == "swarm" {
                 "routing mesh, no IPVS in this kernel".to_owned()
+            } else if p["kind"] == "gateway" {
+                "gateway of a network the engine does not show on this node".to_owned()
             } else if p["from"] == "host" {
                 "host probe without a local route".to_owned()
             } else {

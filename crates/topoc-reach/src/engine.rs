@@ -22,8 +22,9 @@ pub struct EngineProfile {
     pub swarm: bool,
 }
 
-/// The engine assumed when none is named: a current release.
-pub const DEFAULT_ENGINE: EngineVersion = EngineVersion(28, 2, 0);
+/// The engine assumed when none is named: a current release, the newest the engine lab
+/// verifies (Debian forky's docker.io; scripts/engine-lab.sh).
+pub const DEFAULT_ENGINE: EngineVersion = EngineVersion(28, 5, 2);
 
 impl Default for EngineProfile {
     fn default() -> Self {
@@ -142,6 +143,9 @@ mod tests {
         assert!(EngineProfile::parse("25.0.4").expect("v").host_reaches_internal_bridges());
         assert!(EngineProfile::parse("27.5").expect("v").loopback_ports_reachable_from_lan());
         assert!(!EngineProfile::default().loopback_ports_reachable_from_lan());
+        // The profiles the engine lab verifies: 20.10, 26.1, 28.5 (= current).
+        assert_eq!(EngineProfile::parse("current"), EngineProfile::parse("28.5.2"));
+        assert_eq!(EngineProfile::parse("26.1").map(|p| p.version), Ok(EngineVersion(26, 1, 0)));
         assert!(EngineProfile::parse("26.1.5").expect("v").direct_routing_to_published_ports());
         assert!(!EngineProfile::parse("28.5").expect("v").direct_routing_to_published_ports());
         let e20 = EngineProfile::parse("20.10.24").expect("v");

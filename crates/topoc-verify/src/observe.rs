@@ -67,7 +67,7 @@ fn shown(a: Option<IpAddr>) -> String {
 /// A `gateway` probe for every subnet of every network of the deployment `t` that the engine
 /// knows by `engine_name`: the external ones (verify creates them) and those a service is
 /// attached to (Compose and `stack deploy` create no others).
-pub(crate) fn gateway_probes(t: &Topology, engine_name: &dyn Fn(&Network) -> String) -> Result<Vec<Probe>, String> {
+pub(crate) fn gateway_probes(t: &Topology, engine_name: &dyn Fn(&Network) -> String) -> Vec<Probe> {
     let mut out = Vec::new();
     let used = |n: &Network| t.services.iter().any(|s| s.attachment(n.id).is_some());
     for n in t.networks.iter().filter(|n| n.external || used(n)) {
@@ -82,12 +82,28 @@ pub(crate) fn gateway_probes(t: &Topology, engine_name: &dyn Fn(&Network) -> Str
             continue;
         }
         let name = engine_name(n);
-        let json = exec::check("docker", &["network", "inspect", &name], Duration::from_secs(20))?;
-        let inspected: Vec<NetworkInspect> =
-            serde_json::from_str(&json).map_err(|e| format!("cannot read `docker network inspect {name}`: {e}"))?;
-        let inspected = inspected.first().ok_or_else(|| format!("`docker network inspect {name}` listed nothing"))?;
+        // A network the engine does not show on this node (a swarm-scoped LAN network that no
+        // task here uses yet) cannot be compared: its probes are reported as not sent.
+        let inspected: Option<NetworkInspect> =
+            exec::check("docker", &["network", "inspect", &name], Duration::from_secs(20))
+                .ok()
+                .and_then(|json| serde_json::from_str::<Vec<NetworkInspect>>(&json).ok())
+                .and_then(|v| v.into_iter().next());
         for (subnet, model) in subnets {
             let Some(model) = model else { continue };
+            let Some(inspected) = &inspected else {
+                let mut p = probe(
+                    Kind::Gateway,
+                    &n.name,
+                    "gateway",
+                    format!("{subnet}: model {model}, engine does not show network {name}"),
+                    model,
+                    false,
+                );
+                p.observed = None;
+                out.push(p);
+                continue;
+            };
             let engine = inspected.gateway_of(subnet);
             out.push(probe(
                 Kind::Gateway,
@@ -99,7 +115,7 @@ pub(crate) fn gateway_probes(t: &Topology, engine_name: &dyn Fn(&Network) -> Str
             ));
         }
     }
-    Ok(out)
+    out
 }
 
 /// The `address` probe of a container on network `n`: the static address the model gives this

@@ -354,7 +354,7 @@ pub(crate) fn verify(
             deploy::engine_network_name(&project, n)
         }
     };
-    probes.extend(crate::observe::gateway_probes(&t, &engine_name)?);
+    probes.extend(crate::observe::gateway_probes(&t, &engine_name));
     let skipped: Vec<String> = dropped
         .into_iter()
         .chain(topo.services.iter().filter(|s| matches!(s.network_mode, NetworkMode::Host)).map(|s| {
