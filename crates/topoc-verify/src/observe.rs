@@ -67,7 +67,10 @@ fn shown(a: Option<IpAddr>) -> String {
 /// A `gateway` probe for every subnet of every network of the deployment `t` that the engine
 /// knows by `engine_name`: the external ones (verify creates them) and those a service is
 /// attached to (Compose and `stack deploy` create no others).
-pub(crate) fn gateway_probes(t: &Topology, engine_name: &dyn Fn(&Network) -> String) -> Vec<Probe> {
+///
+/// In a stack, an IPv6 subnet's gateway is not compared (reported as not sent): the stack file
+/// carries no gateway and no `enable_ipv6`, and 20.10.24 showed no gateway for such a subnet.
+pub(crate) fn gateway_probes(t: &Topology, engine_name: &dyn Fn(&Network) -> String, swarm: bool) -> Vec<Probe> {
     let mut out = Vec::new();
     let used = |n: &Network| t.services.iter().any(|s| s.attachment(n.id).is_some());
     for n in t.networks.iter().filter(|n| n.external || used(n)) {
@@ -91,6 +94,19 @@ pub(crate) fn gateway_probes(t: &Topology, engine_name: &dyn Fn(&Network) -> Str
                 .and_then(|v| v.into_iter().next());
         for (subnet, model) in subnets {
             let Some(model) = model else { continue };
+            if swarm && subnet.network().is_ipv6() {
+                let mut p = probe(
+                    Kind::Gateway,
+                    &n.name,
+                    "gateway",
+                    format!("{subnet}: model {model}; an IPv6 subnet of a stack network is not compared"),
+                    model,
+                    false,
+                );
+                p.observed = None;
+                out.push(p);
+                continue;
+            }
             let Some(inspected) = &inspected else {
                 let mut p = probe(
                     Kind::Gateway,
@@ -154,6 +170,41 @@ pub(crate) fn address_probe(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn topology(text: &str) -> Topology {
+        let spec = topoc_spec::load(text, topoc_spec::Format::Yaml, topoc_diag::FileId(0)).expect("loads");
+        let r = topoc_model::resolve(&spec, &topoc_model::Lock::default());
+        r.topology.unwrap_or_else(|| panic!("resolves: {:?}", r.diagnostics))
+    }
+
+    #[test]
+    fn address_probes_compare_the_engine_with_the_model() {
+        let t = topology(
+            "topology: obs
+networks:
+  ranged: { subnet: 10.20.0.0/24, ip_range: 10.20.0.128/25 }
+  v6only: { subnet: fd00:9::/64 }
+services:
+  fixed: { image: x, networks: { ranged: { ip: .130 } } }
+  free: { image: x, networks: [ranged, v6only] }
+",
+        );
+        let ranged = &t.networks[0];
+        let ip = |s: &str| s.parse::<IpAddr>().expect("ip");
+        let fixed = t.services[0].attachment(ranged.id);
+        let verdict = |a: Option<&Attachment>, observed: &str| {
+            address_probe("s", ranged, a, 0, ip(observed)).and_then(|p| p.observed)
+        };
+        // A static address: equal or not.
+        assert_eq!(verdict(fixed, "10.20.0.130"), Some(true));
+        assert_eq!(verdict(fixed, "10.20.0.131"), Some(false));
+        // A dynamic one: inside the ip_range, and not its gateway (the range's first address).
+        assert_eq!(verdict(None, "10.20.0.129"), Some(true));
+        assert_eq!(verdict(None, "10.20.0.128"), Some(false));
+        assert_eq!(verdict(None, "10.20.0.2"), Some(false));
+        // An IPv6-only network's IPv4 address comes from Docker's pools: no claim.
+        assert!(address_probe("s", &t.networks[1], None, 0, ip("172.18.0.2")).is_none());
+    }
 
     #[test]
     fn reads_the_gateway_of_a_subnet_from_inspect() {

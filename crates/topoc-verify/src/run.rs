@@ -318,7 +318,10 @@ pub(crate) fn verify(
             })
             .sum();
     }
-    let containers = deploy::running_containers(&project, opts.swarm, expected_containers, Duration::from_secs(120))
+    // Bounded by the deployment's size: an engine on vfs storage (the engine lab's) starts a
+    // few containers a second at best.
+    let start_bound = Duration::from_secs(120 + 4 * expected_containers as u64);
+    let containers = deploy::running_containers(&project, opts.swarm, expected_containers, start_bound)
         .map_err(|e| format!("{e}\ndeploy said: {}", up_stderr.trim()))?;
     // In a stack every network is an overlay: no host address on it; the host is reached
     // through docker_gwbridge instead (§4).
@@ -354,7 +357,7 @@ pub(crate) fn verify(
             deploy::engine_network_name(&project, n)
         }
     };
-    probes.extend(crate::observe::gateway_probes(&t, &engine_name));
+    probes.extend(crate::observe::gateway_probes(&t, &engine_name, opts.swarm));
     let skipped: Vec<String> = dropped
         .into_iter()
         .chain(topo.services.iter().filter(|s| matches!(s.network_mode, NetworkMode::Host)).map(|s| {
