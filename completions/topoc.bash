@@ -773,7 +773,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__verify)
-            opts="-o -h --format --lock --locked --engine --target --output --probe-timeout-ms --deadline --all --dump-compose --color --help"
+            opts="-o -h --format --lock --locked --engine --target --output --probe-timeout-ms --deadline --all --dump-compose --use-existing-swarm --keep-probe-image --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -209,6 +209,8 @@ always\t''
 never\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l all -d 'Print every probe, not only mismatches'
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l use-existing-swarm -d 'With --target swarm: deploy into the swarm the engine is already part of (refused by default: verify initialises and leaves a swarm of its own)'
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l keep-probe-image -d 'Leave the probe image this run imports (`topoc-probe:<hash of this build>`) on the engine for later runs; remove it with `docker rmi`. By default the run removes it'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c topoc -n "__fish_topoc_using_subcommand schema" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''

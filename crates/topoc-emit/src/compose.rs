@@ -409,7 +409,9 @@ fn network(n: &topoc_model::Network) -> NetworkView {
     }
     driver_opts.extend(esc_pairs(&n.driver_opts));
     let mut ipam = Vec::new();
-    for (subnet, gateway) in [(&n.subnet, n.gateway), (&n.subnet6, n.gateway6)] {
+    // Every subnet gets its gateway written out: engines have differed on the default
+    // (docs/semantics.md#gateways), and a stated gateway means the same on all of them.
+    for (subnet, gateway) in [(&n.subnet, n.effective_gateway()), (&n.subnet6, n.effective_gateway6())] {
         if let Some(s) = subnet {
             let v6 = s.net.network().is_ipv6();
             ipam.push(IpamView {

@@ -89,9 +89,21 @@ fn size_text(subnet: IpNet) -> String {
     if bits >= 64 { format!("2^{bits}") } else { (1u128 << bits).to_string() }
 }
 
-/// The address Docker's IPAM takes as gateway when none is given: the first host.
-pub fn default_gateway(subnet: IpNet) -> Option<IpAddr> {
-    (subnet.prefix_len() + 1 < subnet.max_prefix_len()).then(|| offset_address(subnet, 1)).flatten()
+/// The address Docker's IPAM takes as gateway when none is given: the first usable address of
+/// the `ip_range` when there is one (IPv4 and IPv6 alike; seen on 20.10.24, 26.1.5 and 28.5.2,
+/// tests/live/gateway-ip-range.yaml), else the first host of the subnet. "Usable" excludes the
+/// subnet's network address (and broadcast), so a range that starts the subnet yields `.1`.
+pub fn default_gateway(subnet: IpNet, ip_range: Option<IpNet>) -> Option<IpAddr> {
+    if subnet.prefix_len() + 1 >= subnet.max_prefix_len() {
+        return None;
+    }
+    match ip_range.filter(|r| subnet.contains(r)) {
+        Some(range) => [0, 1]
+            .into_iter()
+            .filter_map(|offset| offset_address(range, offset))
+            .find(|a| range.contains(a) && check_host_address(subnet, *a).is_ok()),
+        None => offset_address(subnet, 1),
+    }
 }
 
 /// Why an address cannot be given to a container.
@@ -340,6 +352,22 @@ mod tests {
         assert_eq!(parse_address(".1.5", s16), Ok("10.1.1.5".parse().expect("ip")));
         assert!(parse_address(".5", None).is_err());
         assert_eq!(parse_address("::5", None), Ok("::5".parse().expect("ip")));
+    }
+
+    #[test]
+    fn default_gateway_is_the_first_usable_address_of_the_ip_range() {
+        let ip = |s: &str| s.parse::<IpAddr>().ok();
+        assert_eq!(default_gateway(net("10.20.0.0/24"), None), ip("10.20.0.1"));
+        // Docker's IPAM hands out the gateway from the range, not from the whole subnet.
+        assert_eq!(default_gateway(net("10.20.0.0/24"), Some(net("10.20.0.128/25"))), ip("10.20.0.128"));
+        // A range that starts the subnet skips the network address.
+        assert_eq!(default_gateway(net("10.20.0.0/24"), Some(net("10.20.0.0/25"))), ip("10.20.0.1"));
+        assert_eq!(default_gateway(net("fd5a:1::/64"), Some(net("fd5a:1::8000:0/113"))), ip("fd5a:1::8000:0"));
+        assert_eq!(default_gateway(net("fd5a:1::/64"), Some(net("fd5a:1::/113"))), ip("fd5a:1::1"));
+        assert_eq!(default_gateway(net("fd5a:1::/64"), None), ip("fd5a:1::1"));
+        // A range of another family or outside the subnet does not apply to it.
+        assert_eq!(default_gateway(net("fd5a:1::/64"), Some(net("10.20.0.128/25"))), ip("fd5a:1::1"));
+        assert_eq!(default_gateway(net("10.0.0.0/31"), None), None);
     }
 
     #[test]

@@ -156,6 +156,18 @@ pub struct Network {
 }
 
 impl Network {
+    /// The gateway of `subnet` on the engine: the declared `gateway`, else the one Docker's IPAM
+    /// takes ([`crate::ipam::default_gateway`], which follows `ip_range`). The emitters write it
+    /// out, so the artifact does not leave it to the engine.
+    pub fn effective_gateway(&self) -> Option<IpAddr> {
+        self.gateway.or_else(|| crate::ipam::default_gateway(self.subnet.as_ref()?.net, self.ip_range))
+    }
+
+    /// The gateway of `subnet6`, by the same rule as [`Network::effective_gateway`].
+    pub fn effective_gateway6(&self) -> Option<IpAddr> {
+        self.gateway6.or_else(|| crate::ipam::default_gateway(self.subnet6.as_ref()?.net, self.ip_range))
+    }
+
     pub fn is_lan(&self) -> bool {
         matches!(self.driver, Driver::Macvlan | Driver::Ipvlan)
     }

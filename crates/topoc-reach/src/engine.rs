@@ -22,8 +22,9 @@ pub struct EngineProfile {
     pub swarm: bool,
 }
 
-/// The engine assumed when none is named: a current release.
-pub const DEFAULT_ENGINE: EngineVersion = EngineVersion(28, 2, 0);
+/// The engine assumed when none is named: a current release, the newest the engine lab
+/// verifies (Debian forky's docker.io; scripts/engine-lab.sh).
+pub const DEFAULT_ENGINE: EngineVersion = EngineVersion(28, 5, 2);
 
 impl Default for EngineProfile {
     fn default() -> Self {
@@ -101,6 +102,25 @@ impl EngineProfile {
         self.at_least(28, 0, 0)
     }
 
+    /// §2.1, live observation (tests/live/internal-host-addresses.yaml): a container reaches
+    /// the host's *other* addresses (not its bridge's, e.g. the host's LAN address) through its
+    /// default route. A network with egress gives it one on every engine; internal networks
+    /// gave one before 25.0 (seen on 20.10.24) and give none since (seen on 26.1.5 and 28.5.2;
+    /// moby commit cbc2a71c27), so an internal-only container reaches only its bridges'
+    /// addresses there.
+    pub fn reaches_other_host_addresses(&self, has_egress_network: bool) -> bool {
+        has_egress_network || !self.at_least(25, 0, 0)
+    }
+
+    /// §3.4, "direct routing": before 28.0 a neighbour that routes through the host reaches a
+    /// published port at the container's own address (the port's ACCEPT rule matches the
+    /// container address, whatever the ingress interface; seen on 20.10.24 and 26.1.5); 28.0
+    /// drops packets for container addresses that do not come from the bridge (seen on 28.5.2;
+    /// tests/live/direct-routing.yaml).
+    pub fn direct_routing_to_published_ports(&self) -> bool {
+        !self.at_least(28, 0, 0)
+    }
+
     /// §2.3, live observation on 20.10.24: a container only on internal networks cannot reach
     /// ports published by containers of other networks (no route past its bridge). Unverified on
     /// newer engines, so assumed for all until the live suite says otherwise.
@@ -123,5 +143,16 @@ mod tests {
         assert!(EngineProfile::parse("25.0.4").expect("v").host_reaches_internal_bridges());
         assert!(EngineProfile::parse("27.5").expect("v").loopback_ports_reachable_from_lan());
         assert!(!EngineProfile::default().loopback_ports_reachable_from_lan());
+        // The profiles the engine lab verifies: 20.10, 26.1, 28.5 (= current).
+        assert_eq!(EngineProfile::parse("current"), EngineProfile::parse("28.5.2"));
+        assert_eq!(EngineProfile::parse("26.1").map(|p| p.version), Ok(EngineVersion(26, 1, 0)));
+        assert!(EngineProfile::parse("26.1.5").expect("v").direct_routing_to_published_ports());
+        assert!(!EngineProfile::parse("28.5").expect("v").direct_routing_to_published_ports());
+        let e20 = EngineProfile::parse("20.10.24").expect("v");
+        assert!(e20.reaches_other_host_addresses(false));
+        for v in ["26.1", "28.5", "current"] {
+            let e = EngineProfile::parse(v).expect("v");
+            assert!(!e.reaches_other_host_addresses(false) && e.reaches_other_host_addresses(true), "{v}");
+        }
     }
 }

@@ -173,6 +173,13 @@ pub(crate) fn create_external(t: &Topology, swarm: bool, setup: &mut crate::host
         }
         if let Some(s) = &n.subnet {
             args.extend(["--subnet".into(), s.net.to_string()]);
+            // As the emitters do: the model's gateway stated, so every engine applies the same.
+            if let Some(g) = n.effective_gateway() {
+                args.extend(["--gateway".into(), g.to_string()]);
+            }
+            if let Some(r) = n.ip_range {
+                args.extend(["--ip-range".into(), r.to_string()]);
+            }
         }
         if !n.egress {
             args.push("--internal".into());

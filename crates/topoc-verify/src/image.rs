@@ -1,14 +1,23 @@
 //! The probe image: this very `topoc` binary and the shared libraries it loads, imported into
-//! the engine with `docker import` (no registry, no base image). Tagged by content hash, so it
-//! is built once per topoc build and reused.
+//! the engine with `docker import` (no registry, no base image). Tagged by content hash: an
+//! image of that tag already on the engine is used as it is and left there; one this run
+//! imports is removed by its teardown. Other `topoc-probe:*` images (other builds, other users)
+//! are never touched.
 
 use crate::exec;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Build (or find) the probe image; returns its tag.
-pub(crate) fn ensure() -> Result<String, String> {
+/// The probe image of this binary.
+pub(crate) struct ProbeImage {
+    pub(crate) tag: String,
+    /// This run imported it (so its teardown removes it again).
+    pub(crate) created: bool,
+}
+
+/// Find the probe image of this binary, or import it.
+pub(crate) fn ensure() -> Result<ProbeImage, String> {
     let exe = crate::own_exe();
     let mut files: Vec<(String, PathBuf)> = vec![("topoc".to_owned(), exe.clone())];
     for lib in shared_libraries(&exe)? {
@@ -25,9 +34,8 @@ pub(crate) fn ensure() -> Result<String, String> {
     }
     let digest = hasher.finalize();
     let tag = format!("topoc-probe:{}", digest.iter().take(6).map(|b| format!("{b:02x}")).collect::<String>());
-    prune_other_builds(&tag);
     if exec::run("docker", &["image", "inspect", &tag], None, Duration::from_secs(30))?.success {
-        return Ok(tag);
+        return Ok(ProbeImage { tag, created: false });
     }
     let tar = tarball(&contents);
     let out = exec::run(
@@ -39,7 +47,7 @@ pub(crate) fn ensure() -> Result<String, String> {
     if !out.success {
         return Err(format!("docker import of the probe image failed: {}", out.stderr.trim()));
     }
-    Ok(tag)
+    Ok(ProbeImage { tag, created: true })
 }
 
 /// The libraries the dynamic loader maps for `exe`, as `ldd` lists them (the loader itself
@@ -101,20 +109,4 @@ fn header(out: &mut Vec<u8>, name: &str, size: usize, kind: u8, mode: u32) {
     let sum: u32 = h.iter().map(|b| u32::from(*b)).sum();
     field(&mut h, 148, 8, format!("{sum:06o}\0 ").as_bytes());
     out.extend_from_slice(&h);
-}
-
-/// Remove probe images of other topoc builds (verify runs one at a time, so none is in use):
-/// each is a full copy of a binary, and every rebuild would leave one more behind.
-fn prune_other_builds(keep: &str) {
-    let Ok(out) = exec::run(
-        "docker",
-        &["images", "--format", "{{.Repository}}:{{.Tag}}", "topoc-probe"],
-        None,
-        Duration::from_secs(30),
-    ) else {
-        return;
-    };
-    for tag in out.stdout.lines().filter(|t| t.starts_with("topoc-probe:") && *t != keep) {
-        let _ = exec::run("docker", &["rmi", tag], None, Duration::from_secs(60));
-    }
 }

@@ -14,8 +14,10 @@ mod deploy;
 mod exec;
 mod host;
 mod image;
+mod observe;
 pub mod probe;
 mod run;
+mod swarm;
 
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
@@ -33,6 +35,14 @@ pub struct Options {
     /// The whole run's bound.
     pub deadline: Duration,
     pub progress: Box<dyn Fn(&str) + Send + Sync>,
+    /// What the user must hear before verify changes the engine beyond its own deployment
+    /// (`swarm init`/`leave`): always shown.
+    pub announce: Box<dyn Fn(&str) + Send + Sync>,
+    /// Deploy into a swarm the engine is already part of (else verify refuses it).
+    pub use_existing_swarm: bool,
+    /// Leave the probe image of this build on the engine for later runs, when this run
+    /// imports it (else the run removes it again).
+    pub keep_probe_image: bool,
     /// Also write the probe deployment's compose file here (to inspect what verify deploys).
     pub dump_compose: Option<std::path::PathBuf>,
     /// Deploy as a Swarm stack (`docker stack deploy`) instead of a Compose project.

@@ -18,6 +18,8 @@ pub enum Origin {
     Internet,
     /// A fake LAN host namespace.
     Lan(String),
+    /// Not sent: what the engine reports (`docker inspect`), compared with the model.
+    Inspect,
 }
 
 /// What a probe tests.
@@ -40,6 +42,10 @@ pub enum Kind {
     ToHost,
     /// Between a LAN host and a macvlan/ipvlan container (§6).
     Lan,
+    /// The address a container got on a network is the model's (docs/semantics.md#gateways).
+    Address,
+    /// A network's gateway is the model's (docs/semantics.md#gateways).
+    Gateway,
 }
 
 impl Kind {
@@ -53,6 +59,7 @@ impl Kind {
             Kind::HostTo => "§3.1, §2.2",
             Kind::ToHost => "§3.2",
             Kind::Lan => "§6",
+            Kind::Address | Kind::Gateway => "gateways",
         }
     }
 }
@@ -68,6 +75,8 @@ impl fmt::Display for Kind {
             Kind::HostTo => "host-to",
             Kind::ToHost => "to-host",
             Kind::Lan => "lan",
+            Kind::Address => "address",
+            Kind::Gateway => "gateway",
         };
         f.write_str(s)
     }

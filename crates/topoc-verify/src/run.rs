@@ -26,6 +26,8 @@ pub(crate) struct Cleanup {
     /// swarm and its /20 would collide with later deployments.
     pub(crate) remove_gwbridge: bool,
     pub(crate) setup: HostSetup,
+    /// The probe image, when this run imported it: removed last, once no container uses it.
+    pub(crate) image: Option<String>,
     pub(crate) done: bool,
 }
 
@@ -67,6 +69,17 @@ impl Cleanup {
                     std::thread::sleep(Duration::from_millis(500));
                 }
             }
+            // `docker stack rm` keeps the stack's volumes: remove them (only the stack's own,
+            // by its namespace label), now that no task container holds them.
+            let volumes =
+                exec::run("docker", &["volume", "ls", "-q", "--filter", &label], None, Duration::from_secs(20))
+                    .map(|o| o.stdout)
+                    .unwrap_or_default();
+            for v in volumes.lines().filter(|l| !l.is_empty()) {
+                if let Err(e) = exec::check("docker", &["volume", "rm", v], Duration::from_secs(30)) {
+                    problems.push(format!("stack volume {v} could not be removed: {e}"));
+                }
+            }
             // Networks that outlived the wait are removed by name: left to `swarm leave`, a
             // swarm-scoped network can linger on the engine with its subnet still taken.
             let left = exec::run("docker", &["network", "ls", "-q", "--filter", &label], None, Duration::from_secs(20))
@@ -89,6 +102,11 @@ impl Cleanup {
         if self.remove_gwbridge {
             let _ = exec::run("docker", &["network", "rm", "docker_gwbridge"], None, Duration::from_secs(30));
         }
+        if let Some(tag) = self.image.take()
+            && let Err(e) = exec::check("docker", &["rmi", &tag], Duration::from_secs(60))
+        {
+            problems.push(format!("the probe image {tag} could not be removed: {e}"));
+        }
         problems
     }
 }
@@ -110,7 +128,11 @@ pub(crate) fn verify(
         .trim()
         .to_owned();
     say(&format!("engine {engine}; building the probe image"));
-    let image = crate::image::ensure()?;
+    let probe_image = crate::image::ensure()?;
+    if probe_image.created && !opts.keep_probe_image {
+        lock(cleanup)?.image = Some(probe_image.tag.clone());
+    }
+    let image = probe_image.tag;
     let id = std::process::id() % 100_000;
     let project = format!("topocv{id}-{}", sanitize(&topo.name));
 
@@ -195,17 +217,29 @@ pub(crate) fn verify(
     }
     if opts.swarm {
         let state = exec::check("docker", &["info", "--format", "{{.Swarm.LocalNodeState}}"], Duration::from_secs(20))?;
-        if state.trim() != "active" {
-            say("initialising a single-node swarm (left again afterwards)");
-            let had_gwbridge =
-                exec::run("docker", &["network", "inspect", "docker_gwbridge"], None, Duration::from_secs(20))?.success;
-            if !had_gwbridge {
-                deploy::create_gwbridge(&t)?;
-                lock(cleanup)?.remove_gwbridge = true;
+        match crate::swarm::decide(state.trim(), opts.use_existing_swarm)? {
+            crate::swarm::Plan::UseExisting => (opts.announce)(
+                "deploying into the engine's existing swarm (--use-existing-swarm); it is left as it is",
+            ),
+            crate::swarm::Plan::InitAndLeave => {
+                (opts.announce)(
+                    "this engine is in no swarm: verify will `docker swarm init` it for the run and `docker swarm leave --force` afterwards",
+                );
+                let had_gwbridge =
+                    exec::run("docker", &["network", "inspect", "docker_gwbridge"], None, Duration::from_secs(20))?
+                        .success;
+                if !had_gwbridge {
+                    deploy::create_gwbridge(&t)?;
+                    lock(cleanup)?.remove_gwbridge = true;
+                }
+                // `swarm init` refuses to guess between several interfaces (verify's stand-in
+                // veth is one): advertise the node's own address.
+                let own_links = lock(cleanup)?.setup.links.clone();
+                let advertise = crate::swarm::advertise_address(&own_links)?.to_string();
+                exec::check("docker", &["swarm", "init", "--advertise-addr", &advertise], Duration::from_secs(60))
+                    .map_err(|e| format!("cannot initialise a swarm (advertising {advertise}): {e}"))?;
+                lock(cleanup)?.leave_swarm = true;
             }
-            exec::check("docker", &["swarm", "init"], Duration::from_secs(60))
-                .map_err(|e| format!("cannot initialise a swarm: {e}"))?;
-            lock(cleanup)?.leave_swarm = true;
         }
     }
     let overlaps = deploy::existing_overlaps(&t)?;
@@ -284,17 +318,46 @@ pub(crate) fn verify(
             })
             .sum();
     }
-    let containers = deploy::running_containers(&project, opts.swarm, expected_containers, Duration::from_secs(120))
+    // Bounded by the deployment's size: an engine on vfs storage (the engine lab's) starts a
+    // few containers a second at best.
+    let start_bound = Duration::from_secs(120 + 4 * expected_containers as u64);
+    let containers = deploy::running_containers(&project, opts.swarm, expected_containers, start_bound)
         .map_err(|e| format!("{e}\ndeploy said: {}", up_stderr.trim()))?;
     // In a stack every network is an overlay: no host address on it; the host is reached
     // through docker_gwbridge instead (§4).
-    let gateways = if opts.swarm { BTreeMap::new() } else { network_gateways(&t, &project, &containers)? };
+    let gateways = if opts.swarm { BTreeMap::new() } else { model_gateways(&t) };
     let gwbridge = if opts.swarm { docker_gwbridge_gateway() } else { None };
+    // The host's own address (its default route's interface), for the probe to a host
+    // address that is no container's gateway (§2.1).
+    let host_addr = if opts.swarm {
+        None
+    } else {
+        crate::swarm::advertise_address(&lock(cleanup)?.setup.links.clone()).ok().map(IpAddr::V4)
+    };
 
     // Plan.
     let own_links: Vec<String> = lock(cleanup)?.setup.links.clone();
-    let mut probes =
-        plan(topo, &t, analysis, &project, &containers, &gateways, &lan_hosts, host_port, gwbridge, opts.swarm);
+    let mut probes = plan(
+        topo,
+        &t,
+        analysis,
+        &project,
+        &containers,
+        &gateways,
+        &lan_hosts,
+        host_port,
+        gwbridge,
+        host_addr,
+        opts.swarm,
+    );
+    let engine_name = |n: &topoc_model::Network| {
+        if n.external {
+            n.engine_name.clone().unwrap_or_else(|| n.name.clone())
+        } else {
+            deploy::engine_network_name(&project, n)
+        }
+    };
+    probes.extend(crate::observe::gateway_probes(&t, &engine_name, opts.swarm));
     let skipped: Vec<String> = dropped
         .into_iter()
         .chain(topo.services.iter().filter(|s| matches!(s.network_mode, NetworkMode::Host)).map(|s| {
@@ -319,42 +382,28 @@ pub(crate) fn verify(
     // Send, grouped by origin.
     let timeout = Duration::from_millis(opts.probe_timeout_ms);
     let exe = crate::own_exe().display().to_string();
-    let origins: BTreeSet<Origin> = probes.iter().map(|p| p.origin.clone()).collect();
-    for origin in origins {
-        if started.elapsed() > opts.deadline {
-            return Err(format!("verify exceeded its {}s deadline", opts.deadline.as_secs()));
-        }
-        let index: Vec<usize> = (0..probes.len()).filter(|i| probes[*i].origin == origin).collect();
-        let targets: Vec<Target> = index.iter().map(|i| probes[*i].target.clone()).collect();
-        let results: Vec<Option<bool>> = match &origin {
-            Origin::Host => {
-                let sendable: Vec<bool> =
-                    targets.iter().map(|t| host::routed_locally(t.via.unwrap_or(t.addr).ip(), &own_links)).collect();
-                let sent: Vec<Target> =
-                    targets.iter().zip(&sendable).filter(|(_, ok)| **ok).map(|(t, _)| t.clone()).collect();
-                let mut results = agent::reach_all(&sent, timeout).into_iter();
-                sendable.iter().map(|ok| if *ok { results.next() } else { None }).collect()
+    // Inspect probes were observed when planned: nothing to send.
+    // A connection that failed is tried once more, after the first pass: a listener that was
+    // not up yet (seen right after deploy) must not read as "blocked". A success is never
+    // retried: nothing can answer the one-line exchange but the probe agent.
+    for pass in 0..2 {
+        let pending: Vec<usize> = (0..probes.len())
+            .filter(|i| probes[*i].origin != Origin::Inspect)
+            .filter(|i| if pass == 0 { probes[*i].observed.is_none() } else { probes[*i].observed == Some(false) })
+            .collect();
+        let origins: BTreeSet<Origin> = pending.iter().map(|i| probes[*i].origin.clone()).collect();
+        for origin in origins {
+            if started.elapsed() > opts.deadline {
+                return Err(format!("verify exceeded its {}s deadline", opts.deadline.as_secs()));
             }
-            Origin::Container(id) => {
-                let mut args = vec!["exec".to_owned(), id.clone(), "/topoc".into(), "__probe".into(), "connect".into()];
-                args.extend(["--timeout-ms".into(), opts.probe_timeout_ms.to_string()]);
-                args.extend(targets.iter().map(Target::to_string));
-                run_batch("docker", &args, &targets)?
+            let index: Vec<usize> = pending.iter().copied().filter(|i| probes[*i].origin == origin).collect();
+            let targets: Vec<Target> = index.iter().map(|i| probes[*i].target.clone()).collect();
+            let results = send(&origin, &targets, opts, &own_links, &inet_ns, &exe, timeout)?;
+            for (i, r) in index.into_iter().zip(results) {
+                if pass == 0 || r == Some(true) {
+                    probes[i].observed = r;
+                }
             }
-            Origin::Internet | Origin::Lan(_) => {
-                let ns = match &origin {
-                    Origin::Lan(ns) => ns.clone(),
-                    _ => inet_ns.clone(),
-                };
-                let mut args =
-                    vec!["netns".to_owned(), "exec".into(), ns, exe.clone(), "__probe".into(), "connect".into()];
-                args.extend(["--timeout-ms".into(), opts.probe_timeout_ms.to_string()]);
-                args.extend(targets.iter().map(Target::to_string));
-                run_batch("ip", &args, &targets)?
-            }
-        };
-        for (i, r) in index.into_iter().zip(results) {
-            probes[i].observed = r;
         }
     }
     // §4: the routing mesh balances through IPVS; a kernel without it cannot carry mesh
@@ -382,6 +431,44 @@ pub(crate) fn verify(
         skipped,
         teardown_problems: Vec::new(),
         seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Send one origin's probes; `None` for a probe not sent (a host probe without a local route).
+fn send(
+    origin: &Origin,
+    targets: &[Target],
+    opts: &Options,
+    own_links: &[String],
+    inet_ns: &str,
+    exe: &str,
+    timeout: Duration,
+) -> Result<Vec<Option<bool>>, String> {
+    let connect = |mut args: Vec<String>| {
+        args.extend(["__probe".into(), "connect".into(), "--timeout-ms".into(), opts.probe_timeout_ms.to_string()]);
+        args.extend(targets.iter().map(Target::to_string));
+        args
+    };
+    Ok(match origin {
+        Origin::Host => {
+            let sendable: Vec<bool> =
+                targets.iter().map(|t| host::routed_locally(t.via.unwrap_or(t.addr).ip(), own_links)).collect();
+            let sent: Vec<Target> =
+                targets.iter().zip(&sendable).filter(|(_, ok)| **ok).map(|(t, _)| t.clone()).collect();
+            let mut results = agent::reach_all(&sent, timeout).into_iter();
+            sendable.iter().map(|ok| if *ok { results.next() } else { None }).collect()
+        }
+        Origin::Container(id) => {
+            run_batch("docker", &connect(vec!["exec".into(), id.clone(), "/topoc".into()]), targets)?
+        }
+        Origin::Inspect => vec![None; targets.len()],
+        Origin::Internet | Origin::Lan(_) => {
+            let ns = match origin {
+                Origin::Lan(ns) => ns.clone(),
+                _ => inet_ns.to_owned(),
+            };
+            run_batch("ip", &connect(vec!["netns".into(), "exec".into(), ns, exe.to_owned()]), targets)?
+        }
     })
 }
 
@@ -418,34 +505,14 @@ fn free_address(topo: &Topology, network: NetworkId, subnet: ipnet::IpNet) -> Op
     subnet.hosts().collect::<Vec<_>>().into_iter().rev().take(64).find(|a| !used.contains(a))
 }
 
-/// Each bridge network's gateway (the host's address on it): as the engine reports it for the
-/// network or its containers, else the spec's, else the first host, which Docker's IPAM takes.
-fn network_gateways(
-    t: &Topology,
-    project: &str,
-    containers: &[Container],
-) -> Result<BTreeMap<NetworkId, IpAddr>, String> {
-    let mut out = BTreeMap::new();
-    for n in t.networks.iter().filter(|n| n.driver == topoc_model::Driver::Bridge) {
-        let name = if n.external {
-            n.engine_name.clone().unwrap_or_else(|| n.name.clone())
-        } else {
-            deploy::engine_network_name(project, n)
-        };
-        let Ok(json) = exec::check("docker", &["network", "inspect", &name], Duration::from_secs(20)) else { continue };
-        let v: serde_json::Value = serde_json::from_str(&json).map_err(|e| e.to_string())?;
-        let from_ipam = v[0]["IPAM"]["Config"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find_map(|c| c["Gateway"].as_str().and_then(|g| g.parse::<IpAddr>().ok()).filter(IpAddr::is_ipv4));
-        let from_containers = containers.iter().find_map(|c| c.networks.get(&name).and_then(|(_, gw)| *gw));
-        let from_spec = n.gateway.or_else(|| n.subnet.as_ref().and_then(|s| topoc_model::ipam::default_gateway(s.net)));
-        if let Some(gw) = from_ipam.or(from_containers).or(from_spec) {
-            out.insert(n.id, gw);
-        }
-    }
-    Ok(out)
+/// Each bridge network's gateway (the host's address on it, where `to-host` and `published`
+/// probes go), from the model alone: the `gateway` probes check that the engine agrees.
+fn model_gateways(t: &Topology) -> BTreeMap<NetworkId, IpAddr> {
+    t.networks
+        .iter()
+        .filter(|n| n.driver == topoc_model::Driver::Bridge)
+        .filter_map(|n| Some((n.id, n.effective_gateway().filter(IpAddr::is_ipv4)?)))
+        .collect()
 }
 
 /// The host's address on docker_gwbridge, through which Swarm tasks with egress reach it.
@@ -469,6 +536,7 @@ fn plan(
     lan_hosts: &BTreeMap<NetworkId, (String, IpAddr)>,
     host_port: u16,
     gwbridge: Option<IpAddr>,
+    host_addr: Option<IpAddr>,
     swarm: bool,
 ) -> Vec<Probe> {
     let classes = &analysis.classes;
@@ -542,6 +610,7 @@ fn plan(
     }
     let sock = |ip: IpAddr, port: u16| SocketAddr::new(ip, port);
     let mut probes = Vec::new();
+    let mut observed_addresses = Vec::new();
     let mut push =
         |kind: Kind, from: &str, to: &str, detail: String, origin: Origin, target: Target, expected: bool| {
             probes.push(Probe {
@@ -655,6 +724,31 @@ fn plan(
                 );
             }
         }
+        // §2.1: a host address that is no gateway, reached by the default route only. Probed
+        // for containers on bridges alone (a LAN network's default route leads to the LAN).
+        let bridges_only = !a.addrs.is_empty()
+            && a.addrs
+                .keys()
+                .all(|n| analysis.engine.effective_driver(t.network(*n).driver) == topoc_model::Driver::Bridge);
+        if let Some(addr) = host_addr.filter(|_| bridges_only) {
+            let egress_network = a.addrs.keys().any(|n| t.network(*n).egress);
+            let expected = has(a.endpoint, Endpoint::Host, &|v| matches!(v, Via::ToHost(_)))
+                && analysis.engine.reaches_other_host_addresses(egress_network);
+            push(
+                Kind::ToHost,
+                &a.name,
+                "host",
+                format!("host address {addr} (no gateway)"),
+                origin.clone(),
+                Target { addr: sock(addr, host_port), via: None },
+                expected,
+            );
+        }
+        // The address the engine gave the representative (its first replica) on each network.
+        for (n, ip) in &a.addrs {
+            let deployed = t.service(a.service.id).attachment(*n);
+            observed_addresses.extend(crate::observe::address_probe(&a.name, t.network(*n), deployed, 0, *ip));
+        }
         let egress = has(a.endpoint, Endpoint::External, &|v| matches!(v, Via::Egress(_) | Via::RoutingMesh(_)));
         push(
             Kind::Egress,
@@ -735,7 +829,31 @@ fn plan(
                 Target { addr: sock(host::INET_HOST.into(), published), via: None },
                 expected,
             );
+            // §3.4 direct routing: the stand-in, routing through the host, to the container's
+            // own address at the target port. Only for a container with one network that has
+            // egress (its mapping's address; with several the engine's choice is not modelled)
+            // and a port published on every host address.
+            let open: Vec<(&NetworkId, &IpAddr)> = b.addrs.iter().filter(|(n, _)| t.network(**n).egress).collect();
+            if let ([(n, ip)], false, None) = (open.as_slice(), swarm, p.host_ip)
+                && t.network(**n).driver == topoc_model::Driver::Bridge
+            {
+                let published = has(
+                    Endpoint::External,
+                    b.endpoint,
+                    &|v| matches!(v, Via::Published { port, .. } if *port == p.published),
+                );
+                push(
+                    Kind::Ingress,
+                    "external",
+                    &b.name,
+                    format!("container address, port {} (direct routing)", p.target),
+                    Origin::Internet,
+                    Target { addr: sock(**ip, p.target), via: None },
+                    published && analysis.engine.direct_routing_to_published_ports(),
+                );
+            }
         }
     }
+    probes.extend(observed_addresses);
     probes
 }

@@ -42,6 +42,14 @@ pub(crate) struct VerifyArgs {
     /// Also write the compose file of the probe deployment here.
     #[arg(long, value_name = "PATH")]
     pub(crate) dump_compose: Option<std::path::PathBuf>,
+    /// With --target swarm: deploy into the swarm the engine is already part of (refused by
+    /// default: verify initialises and leaves a swarm of its own).
+    #[arg(long)]
+    pub(crate) use_existing_swarm: bool,
+    /// Leave the probe image this run imports (`topoc-probe:<hash of this build>`) on the engine
+    /// for later runs; remove it with `docker rmi`. By default the run removes it.
+    #[arg(long)]
+    pub(crate) keep_probe_image: bool,
 }
 
 /// Compose v2: `$TOPOC_COMPOSE`, else the `docker compose` plugin, else `docker-compose` if
@@ -114,6 +122,11 @@ pub(crate) fn exec(args: &VerifyArgs, reporter: &Reporter) -> Exit {
         deadline: Duration::from_secs(args.deadline),
         dump_compose: args.dump_compose.clone(),
         swarm: args.target == VerifyTarget::Swarm,
+        use_existing_swarm: args.use_existing_swarm,
+        keep_probe_image: args.keep_probe_image,
+        announce: Box::new(|m: &str| {
+            let _ = writeln!(std::io::stderr(), "verify: {m}");
+        }),
         progress: Box::new(move |m: &str| {
             if interactive {
                 let _ = writeln!(std::io::stderr(), "verify: {m}");
@@ -152,10 +165,14 @@ fn table(r: &topoc_verify::Report, all: bool) -> String {
             "kind", "from", "to", "what", "model", "engine", "rule"
         ));
         for p in rows {
-            let obs = match p.observed {
-                Some(true) => "reach",
-                Some(false) => "blocked",
-                None => "not sent",
+            // Inspect probes compare values, not connections: say "model" and "same"/"differs".
+            let compares = matches!(p.kind, topoc_verify::Kind::Address | topoc_verify::Kind::Gateway);
+            let obs = match (p.observed, compares) {
+                (Some(true), false) => "reach",
+                (Some(false), false) => "blocked",
+                (Some(true), true) => "same",
+                (Some(false), true) => "differs",
+                (None, _) => "not sent",
             };
             let mark = if p.mismatch() { " ✗ MISMATCH" } else { "" };
             out.push_str(&format!(
@@ -164,7 +181,11 @@ fn table(r: &topoc_verify::Report, all: bool) -> String {
                 p.from,
                 p.to,
                 p.detail,
-                if p.expected { "reach" } else { "blocked" },
+                match (compares, p.expected) {
+                    (true, _) => "model",
+                    (false, true) => "reach",
+                    (false, false) => "blocked",
+                },
                 obs,
                 p.section
             ));

@@ -86,31 +86,23 @@ fn reserved(topo: &Topology, cx: &mut Cx) {
     }
 }
 
-/// Static addresses: unique per network, and not the gateway (explicit, or the first host
-/// that Docker's IPAM takes when none is given on bridge and overlay networks).
+/// Static addresses: unique per network, and not the gateway (explicit, or the one Docker's IPAM
+/// takes when none is given on bridge and overlay networks: `Network::effective_gateway`).
 fn addresses(topo: &Topology, cx: &mut Cx) {
     let mut seen: HashMap<(NetworkId, IpAddr), (ServiceId, Span)> = HashMap::default();
     for s in &topo.services {
         for a in &s.attachments {
             let network = topo.network(a.network);
-            let implied = match network.driver {
-                Driver::Bridge | Driver::Overlay => {
-                    network.subnet.as_ref().and_then(|sn| ipam::default_gateway(sn.net))
-                }
-                Driver::Macvlan | Driver::Ipvlan => None,
+            let (gateway, gateway6) = match network.driver {
+                Driver::Bridge | Driver::Overlay => (network.effective_gateway(), network.effective_gateway6()),
+                Driver::Macvlan | Driver::Ipvlan => (network.gateway, network.gateway6),
             };
-            let gateway = network.gateway.or(implied);
-            let implied6 = match network.driver {
-                Driver::Bridge | Driver::Overlay => {
-                    network.subnet6.as_ref().and_then(|sn| ipam::default_gateway(sn.net))
-                }
-                Driver::Macvlan | Driver::Ipvlan => None,
-            };
-            let gateway6 = network.gateway6.or(implied6);
             for (replica, addr) in a.addresses.iter().chain(a.ip6.iter()).enumerate() {
                 if Some(*addr) == gateway || Some(*addr) == gateway6 {
                     let how = if network.gateway.is_some() || network.gateway6.is_some() {
                         "the network's gateway"
+                    } else if network.ip_range.is_some() {
+                        "the gateway Docker assigns when none is set (the first usable address of the ip_range)"
                     } else {
                         "the gateway Docker assigns when none is set (the first host)"
                     };
