@@ -6,7 +6,9 @@
 //!   every run (`--locked`), and a `<case>.lock` beside the case (`lock-host-bits.lock` for
 //!   `lock-host-bits.yaml`) is the lock every run starts from.
 //! - Generated at test time: a ~10 MB spec, 100k-entry lists, very deep nesting, alias bombs.
-//! - Every run is bounded in time (killed after `TOPOC_HOSTILE_TIMEOUT` seconds, default 20),
+//! - Every run is bounded in time (killed after `TOPOC_HOSTILE_TIMEOUT` seconds, default 90: a
+//!   guard against hangs and blow-ups, not a benchmark; the slowest case takes about 3 s of CPU in
+//!   a debug build, and a loaded 2-core machine stretched it past 20 s of wall time),
 //!   must exit 0, 1 or 2 (never a signal or Rust's 101), and never print "panicked".
 //! - Output safety: `build --out` writes nothing when the spec has errors, refuses to overwrite
 //!   a file topoc did not generate unless `--force`, names the spec and its SHA-256 in the
@@ -20,7 +22,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn timeout() -> Duration {
-    let secs = std::env::var("TOPOC_HOSTILE_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
+    let secs = std::env::var("TOPOC_HOSTILE_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(90);
     Duration::from_secs(secs)
 }
 
