@@ -98,6 +98,26 @@ fn normalise(mut v: Json) -> Json {
             {
                 ipam.remove("driver");
             }
+            // topoc states the gateway Docker picks when a file leaves it out (the first address
+            // of the ip_range, else of the subnet), so the file means the same on every engine.
+            for pool in n
+                .get_mut("ipam")
+                .and_then(|i| i.get_mut("config"))
+                .and_then(Json::as_array_mut)
+                .into_iter()
+                .flatten()
+                .filter_map(Json::as_object_mut)
+            {
+                if pool.contains_key("gateway") {
+                    continue;
+                }
+                let net = |key: &str| pool.get(key).and_then(Json::as_str).and_then(|t| t.parse::<ipnet::IpNet>().ok());
+                if let Some(gateway) =
+                    net("subnet").and_then(|s| topoc_model::ipam::default_gateway(s, net("ip_range")))
+                {
+                    pool.insert("gateway".into(), Json::String(gateway.to_string()));
+                }
+            }
         }
     }
     if let Some(services) = v.get_mut("services").and_then(Json::as_object_mut) {

@@ -178,9 +178,40 @@ codes! {
     ResourceLimit = "resource-limit", Error;
     /// A Compose key or value form the topoc spec does not carry yet: reported where it is
     /// written instead of being dropped, so nothing changes meaning without a word.
+    ///
+    /// ## Why
+    ///
+    /// `topoc check compose.yaml` and `topoc import` read a compose file through the spec
+    /// language. A key the spec cannot hold (or an interpolated value where topoc needs the real
+    /// one: a name, an address, a port) would otherwise vanish from the analysis and from the
+    /// imported spec, and the verdict would be about a different deployment.
+    ///
+    /// ## How to fix
+    ///
+    /// Write the value out where topoc needs it (an address instead of `${SUBNET}`), or accept the
+    /// loss knowingly: `topoc import --lossy` writes the spec without it. docs/compose-keys.md lists
+    /// what topoc models, carries and refuses.
+    ///
+    /// ## Equivalent rules
+    ///
+    /// - none in KICS, dclint or compose-lint: this is about topoc's own spec, model or targets.
     ComposeNotCarried = "compose-not-carried", Warning;
     /// A compose file refers to something Compose could not load: a missing `-f`, `include` or
     /// `extends` file, an `extends` cycle, or a service `extends` names that does not exist.
+    ///
+    /// ## Why
+    ///
+    /// `docker compose` refuses such a project outright; topoc reads what Compose reads, so it
+    /// refuses it too, at the reference.
+    ///
+    /// ## How to fix
+    ///
+    /// Fix the path or the service name (the message suggests the closest one), or break the
+    /// `extends` cycle.
+    ///
+    /// ## Equivalent rules
+    ///
+    /// - none in KICS, dclint or compose-lint: this is about topoc's own spec, model or targets.
     ComposeReference = "compose-reference", Error;
     /// A CIDR that does not parse.
     ///
@@ -411,6 +442,23 @@ codes! {
     MacvlanDuplicate = "macvlan-duplicate", Error;
     /// A network whose engine name is one Docker predefines (`host`, `bridge`, `none`, `ingress`,
     /// `docker_gwbridge`): attaching to it leaves the network model.
+    ///
+    /// ## Why
+    ///
+    /// An external network named `host` puts the container in the host's network namespace,
+    /// `none` cuts it off, `ingress` and `docker_gwbridge` are Swarm's own plumbing: none of them
+    /// behaves like the network the spec declares, so a verdict of isolation would be wrong.
+    /// `bridge` (a warning) joins Docker's default bridge, which every container started without
+    /// a network shares.
+    ///
+    /// ## How to fix
+    ///
+    /// Declare a network of the topology's own, or say what is meant directly
+    /// (`network_mode: host`, which topoc models as an escape hatch).
+    ///
+    /// ## Equivalent rules
+    ///
+    /// - none in KICS, dclint or compose-lint: this is about topoc's own spec, model or targets.
     PredefinedNetwork = "predefined-network", Error;
     /// A `{placeholder}` in a template that the template does not define.
     ///

@@ -73,7 +73,6 @@ impl Reader<'_> {
         let result = match std::fs::read_to_string(path) {
             Ok(text) => {
                 let file = self.files.add(path.display().to_string(), text.as_str());
-                tags_not_carried(&text, file, diags);
                 match topoc_spec::parse(&text, Format::Yaml, file) {
                     Ok(node) if matches!(node.kind, NodeKind::Map(_)) => Some((file, node)),
                     Ok(node) => {
@@ -272,26 +271,4 @@ fn include_paths(list: &Node, diags: &mut Diagnostics) -> Vec<(String, Span)> {
         }
     }
     out
-}
-
-/// Compose's `!reset` and `!override` tags change how files merge; topoc's YAML reader keeps no
-/// tags, so they are found in the text and reported rather than merged wrongly.
-fn tags_not_carried(text: &str, file: FileId, diags: &mut Diagnostics) {
-    for tag in ["!reset", "!override"] {
-        let mut from = 0;
-        while let Some(at) = text[from..].find(tag) {
-            let start = from + at;
-            from = start + tag.len();
-            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-            if text[line_start..start].contains('#') {
-                continue;
-            }
-            nodes::not_carried(
-                diags,
-                Span::new(file, start, start + tag.len()),
-                &format!("the `{tag}` merge tag"),
-                "topoc merges this value with Compose's ordinary rules, as if the tag were absent",
-            );
-        }
-    }
 }

@@ -43,8 +43,8 @@ pub(crate) struct InstanceChange {
     pub(crate) dry_run: bool,
     /// The Compose file of the deployment: services are started and stopped through it, and
     /// it is rewritten (as `topoc build --out` would) for the new instance set.
-    #[arg(long, default_value = "compose.yaml")]
-    pub(crate) compose: PathBuf,
+    #[arg(long, value_name = "PATH", default_value = "compose.yaml")]
+    pub(crate) out: PathBuf,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -137,7 +137,7 @@ fn run(args: &InstanceChange, action: Action, reporter: &Reporter) -> Exit {
         Action::Add => plan::add(held_in, &allocated),
         Action::Remove => plan::remove(held_in, &allocated),
     };
-    let compose = args.compose.display().to_string();
+    let compose = args.out.display().to_string();
     let project = &after_topology.name;
     if args.dry_run || args.spec.format == FindingsFormat::Json {
         let text = match args.spec.format {
@@ -180,7 +180,7 @@ fn run(args: &InstanceChange, action: Action, reporter: &Reporter) -> Exit {
     // still has it. So the artifact is rewritten before an add's operations and after a
     // remove's.
     if action == Action::Add
-        && let Err(message) = write::generated(&args.compose, &rendered, false, &[args.spec.spec.as_path()])
+        && let Err(message) = write::generated(&args.out, &rendered, false, &[args.spec.spec.as_path()])
     {
         reporter.failure(&message);
         return Exit::Failure;
@@ -193,7 +193,7 @@ fn run(args: &InstanceChange, action: Action, reporter: &Reporter) -> Exit {
         }
     }
     if action == Action::Remove
-        && let Err(message) = write::generated(&args.compose, &rendered, false, &[args.spec.spec.as_path()])
+        && let Err(message) = write::generated(&args.out, &rendered, false, &[args.spec.spec.as_path()])
     {
         reporter.failure(&message);
         return Exit::Failure;

@@ -138,6 +138,7 @@ pub const SECTIONS: &[Section] = &[
             Code::InvalidName,
             Code::NameCollision,
             Code::MacvlanDuplicate,
+            Code::PredefinedNetwork,
             Code::UnknownPlaceholder,
         ],
     },
@@ -154,6 +155,11 @@ pub const SECTIONS: &[Section] = &[
             Code::ConflictingKeys,
             Code::ResourceLimit,
         ],
+    },
+    Section {
+        title: "Reading compose files",
+        kind: Kind::Findings(Stage::SpecReader),
+        codes: &[Code::ComposeNotCarried, Code::ComposeReference],
     },
     Section {
         title: "Engines and targets",
