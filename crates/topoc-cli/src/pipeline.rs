@@ -136,7 +136,9 @@ pub(crate) struct Modeled {
 pub(crate) fn compile_model(args: &SpecArgs, reporter: &crate::report::Reporter, swarm: bool) -> Result<Modeled, Exit> {
     let outcome = compile(args, reporter, swarm)?;
     match (outcome.topology, outcome.analysis) {
-        (Some(topology), Some(analysis)) => Ok(Modeled { files: outcome.files, topology, analysis }),
+        (Some(topology), Some(analysis)) if !analysis.refused() => {
+            Ok(Modeled { files: outcome.files, topology, analysis })
+        }
         _ => {
             reporter.findings(&outcome.diagnostics, &outcome.files, args.format, false);
             Err(Exit::Findings)
