@@ -206,6 +206,12 @@ pub fn build_within(topo: &Topology, classes: &Classes, engine: &EngineProfile, 
             members[n.index()].push(c.id);
         }
     }
+    let open: Vec<bool> =
+        topo.networks.iter().map(|n| n.icc || engine.effective_driver(n.driver) != Driver::Bridge).collect();
+    if let Some(via) = past_the_limit(topo, classes, &members, &open, limit) {
+        reach.overflow = Some(via);
+        return reach;
+    }
     for (index, classes_on) in members.iter().enumerate() {
         let network = &topo.networks[index];
         let id = network.id;
@@ -332,6 +338,57 @@ pub fn build_within(topo: &Topology, classes: &Classes, engine: &EngineProfile, 
 
     relays(topo, classes, &members, &mut reach);
     reach
+}
+
+/// A lower bound of what the model will hold, checked before building it: the pairs of
+/// classes on each open network, and for each relay its targets on a network it shares times
+/// the members of its largest open network (each reaches it on every port). The cause of the
+/// first bound past the limit, if any, so absurd inputs are refused before taking memory.
+fn past_the_limit(
+    topo: &Topology,
+    classes: &Classes,
+    members: &[Vec<ClassId>],
+    open: &[bool],
+    limit: usize,
+) -> Option<Via> {
+    // A `Network` hop per ordered pair on each open network (two classes on two networks
+    // share an edge, so these bound the hops, not the edges).
+    let mut hops = 0usize;
+    for (index, on) in members.iter().enumerate().filter(|(i, _)| open[*i]) {
+        hops = hops.saturating_add(on.len().saturating_mul(on.len().saturating_sub(1)));
+        if hops > 2 * limit {
+            return Some(Via::Network(topo.networks[index].id));
+        }
+    }
+    for s in &topo.services {
+        let own = classes.of_service[s.id.index()];
+        let class = &classes.classes[own.index()];
+        let sources = class.networks.iter().filter(|n| open[n.index()]).map(|n| members[n.index()].len()).max();
+        let Some(sources) = sources.map(|k| k.saturating_sub(1)) else { continue };
+        for (index, relay) in s.relays.iter().enumerate() {
+            let SelectorTarget::Services(ids) = &relay.to.target else { continue };
+            // Distinct target classes other than its own that it reaches on every port.
+            let mut targets: Vec<ClassId> = ids
+                .iter()
+                .map(|t| classes.of_service[t.index()])
+                .filter(|t| {
+                    *t != own
+                        && classes.classes[t.index()]
+                            .networks
+                            .iter()
+                            .any(|n| open[n.index()] && class.networks.binary_search(n).is_ok())
+                })
+                .collect();
+            targets.sort_unstable();
+            targets.dedup();
+            let targets = targets.len();
+            hops = hops.saturating_add(targets.saturating_mul(sources).saturating_sub(targets.min(sources)));
+            if hops > 2 * limit {
+                return Some(Via::Relay { relay: s.id, index: index as u16 });
+            }
+        }
+    }
+    None
 }
 
 /// Containers in a class: replicas of one service reach each other like two services do.
