@@ -9,10 +9,17 @@
 //! - [`swarm`]: RuVector-style. `types` worker types × `replicas` replicas, each type on an
 //!   isolated overlay of its own with an address range, plus an agent mesh and a control plane.
 //!
+//! - [`relayed`]: tenants as users write them: two networks and a relay per tenant, one
+//!   reverse proxy relaying to every tenant, published ports, a macvlan LAN, scoped rules.
+//! - [`hostile`]: small inputs with large analyses (glob relays, instances on one network).
+//!
 //! [`compose_data`] describes the tenants topology as plain data, for the Jinja2 baseline
 //! (bench/jinja_baseline.py) to render the same compose file from.
 
 use std::fmt::Write;
+
+pub mod hostile;
+pub mod relayed;
 
 /// The services of one project instance: name prefix and host offset on its network.
 const PROJECT_SERVICES: [(&str, u8); 4] = [("vm", 2), ("files", 20), ("agent", 30), ("cache", 40)];

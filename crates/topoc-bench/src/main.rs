@@ -4,7 +4,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: topoc-gen tenants N | tenants-flat N | swarm TYPES REPLICAS | data N";
+const USAGE: &str = "usage: topoc-gen tenants N | tenants-flat N | tenants-relay N | tenants-relay-flat N | tenants-proxy N \
+                     | swarm TYPES REPLICAS | glob-relays N | shared-instances N | data N";
 
 fn number(arg: Option<&String>) -> Result<usize, String> {
     let text = arg.ok_or_else(|| USAGE.to_owned())?;
@@ -24,6 +25,11 @@ fn generate(args: &[String]) -> Result<String, String> {
     match workload.as_str() {
         "tenants" => Ok(topoc_bench::tenants(tenants_in_range(n)?)),
         "tenants-flat" => Ok(topoc_bench::tenants_flat(tenants_in_range(n)?)),
+        "tenants-relay" => Ok(topoc_bench::relayed::tenants_relay(tenants_in_range(n)?)),
+        "tenants-proxy" => Ok(topoc_bench::relayed::tenants_proxy(tenants_in_range(n)?)),
+        "tenants-relay-flat" => Ok(topoc_bench::relayed::tenants_relay_flat(tenants_in_range(n)?)),
+        "glob-relays" => Ok(topoc_bench::hostile::glob_relays(n.max(1))),
+        "shared-instances" => Ok(topoc_bench::hostile::shared_instances(n.max(1))),
         "data" => Ok(topoc_bench::compose_data(tenants_in_range(n)?).to_string()),
         "swarm" => {
             let replicas = number(args.get(2))?;

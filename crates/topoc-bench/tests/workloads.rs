@@ -70,3 +70,52 @@ fn compose_data_matches_the_compiled_topology() {
         assert_eq!(ips, data_ips, "{}", s.name);
     }
 }
+
+#[test]
+fn tenants_relay_has_the_promised_size_and_checks_clean() {
+    for n in [2, 7] {
+        let topo = compile(&topoc_bench::relayed::tenants_relay(n));
+        assert_eq!(topo.services.len(), 5 * n + 2);
+        assert_eq!(topo.networks.len(), 2 * n + 2);
+        assert_eq!(topo.services.iter().map(|s| s.relays.len()).sum::<usize>(), n);
+        assert_eq!(findings(&topo, false), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn flat_tenants_relay_is_the_same_topology_written_out() {
+    let n = 7;
+    let templated = compile(&topoc_bench::relayed::tenants_relay(n));
+    let flat = compile(&topoc_bench::relayed::tenants_relay_flat(n));
+    assert_eq!(findings(&flat, false), Vec::<String>::new());
+    assert_eq!(compose(&templated), compose(&flat));
+}
+
+/// The proxy's relay is what joins tenants: without it no tenant reaches another's site.
+#[test]
+fn the_proxy_relay_reaches_every_site_and_tenant_relays_their_database() {
+    let alone = compile(&topoc_bench::relayed::tenants_relay(3));
+    let analysis = topoc_reach::analyze(&alone, topoc_reach::EngineProfile::default());
+    let of = |name: &str| analysis.endpoint(&alone, name).expect("service");
+    assert!(analysis.reach.ports(of("web-1"), of("web-2")).is_empty());
+    let topo = compile(&topoc_bench::relayed::tenants_proxy(3));
+    assert_eq!(findings(&topo, false), Vec::<String>::new());
+    let analysis = topoc_reach::analyze(&topo, topoc_reach::EngineProfile::default());
+    let of = |name: &str| analysis.endpoint(&topo, name).expect("service");
+    let external = topoc_reach::Endpoint::External;
+    assert_eq!(analysis.reach.ports(external, of("web-3")), topoc_reach::PortSet::of([8080]));
+    assert_eq!(analysis.reach.ports(of("web-1"), of("web-2")), topoc_reach::PortSet::of([8080]));
+    assert_eq!(analysis.reach.ports(of("web-1"), of("db-1")), topoc_reach::PortSet::All);
+    assert!(analysis.reach.ports(of("web-1"), of("db-2")).is_empty());
+    assert_eq!(analysis.reach.ports(of("proxy"), of("db-2")), topoc_reach::PortSet::of([5432]));
+}
+
+#[test]
+fn hostile_workloads_compile_clean() {
+    let topo = compile(&topoc_bench::hostile::glob_relays(12));
+    assert_eq!(topo.services.len(), 12);
+    assert_eq!(findings(&topo, false), Vec::<String>::new());
+    let topo = compile(&topoc_bench::hostile::shared_instances(9));
+    assert_eq!(topo.services.len(), 18);
+    assert_eq!(findings(&topo, false), Vec::<String>::new());
+}

@@ -331,7 +331,7 @@ pub(crate) fn compile_model(
     apply_policy(&mut outcome, &args.spec, policy, None, reporter)?;
     let fails = policy.fail_on.fails(&outcome.diagnostics);
     match (outcome.topology, outcome.analysis) {
-        (Some(topology), Some(analysis)) => {
+        (Some(topology), Some(analysis)) if !analysis.refused() => {
             let hidden_causes = hidden_causes(&topology, &analysis, &outcome.diagnostics);
             Ok(Modeled {
                 files: outcome.files,

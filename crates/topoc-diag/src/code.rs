@@ -164,6 +164,16 @@ codes! {
     ConflictingKeys = "conflicting-keys", Error;
     /// The document is too large or expands too far (alias bombs, nesting).
     ///
+    /// In the reachability model: it holds one edge per pair of service classes that reach each
+    /// other. Past 4,000,000 such pairs, or 8,000,000 reasons on them (`MAX_EDGES` in
+    /// `crates/topoc-reach/src/graph.rs`, about 800 MB), topoc refuses the analysis, pointing at
+    /// the network, published port or relay whose reach passed the limit, instead of taking the
+    /// machine's memory. The answer itself is that large in these cases: thousands of template
+    /// instances on one shared network that scoped rules tell apart, a relay that every instance
+    /// reaches and that reaches every instance, or hundreds of services that each relay to a glob
+    /// matching all of them. Split the network, drop the scopes that keep the instances apart, or
+    /// relay to fewer targets.
+    ///
     /// ## Why
     ///
     /// Alias bombs and very deep documents exhaust memory; topoc refuses them before expanding.

@@ -50,7 +50,8 @@ struct Signature {
     /// `expose` ranges: what a service listens on decides what reaching it means.
     exposed: Vec<(u16, u16)>,
     origin: Option<(TemplateId, u32)>,
-    named: Vec<bool>,
+    /// The named selectors that pick the service (indices into [`named_selectors`]).
+    named: Vec<u32>,
     singleton: Option<ServiceId>,
 }
 
@@ -122,14 +123,20 @@ pub fn named_selectors(topo: &Topology) -> Vec<&Selector> {
 }
 
 pub fn build(topo: &Topology) -> Classes {
-    let named = named_selectors(topo);
-    let picks: Vec<foldhash::HashSet<ServiceId>> = named
-        .iter()
-        .map(|s| match &s.target {
-            SelectorTarget::Services(ids) => ids.iter().copied().collect(),
-            _ => Default::default(),
-        })
-        .collect();
+    // Which named selectors pick each service, as the selectors' indices in order. Inverted
+    // from the selectors' picks: a flag per selector per service was quadratic once every
+    // tenant's relay (a selector each) was named (docs/benchmarks.md).
+    let mut picked_by: Vec<Vec<u32>> = vec![Vec::new(); topo.services.len()];
+    for (i, selector) in named_selectors(topo).iter().enumerate() {
+        if let SelectorTarget::Services(ids) = &selector.target {
+            for id in ids {
+                let by = &mut picked_by[id.index()];
+                if by.last() != Some(&(i as u32)) {
+                    by.push(i as u32);
+                }
+            }
+        }
+    }
     let mut by_signature: HashMap<Signature, ClassId> = HashMap::default();
     let mut classes: Vec<Class> = Vec::new();
     let mut of_service = Vec::with_capacity(topo.services.len());
@@ -151,7 +158,7 @@ pub fn build(topo: &Topology) -> Classes {
             published: s.ports.iter().map(|p| (p.target, p.published, p.host_ip, p.mode == PortMode::Host)).collect(),
             exposed: s.expose.iter().map(|e| (e.first, e.last)).collect(),
             origin,
-            named: picks.iter().map(|p| p.contains(&s.id)).collect(),
+            named: std::mem::take(&mut picked_by[s.id.index()]),
             singleton: (!s.relays.is_empty() || socket || mode == ModeKind::Host).then_some(s.id),
         };
         let next = ClassId(classes.len() as u32);

@@ -9,7 +9,7 @@ use crate::engine::EngineProfile;
 use crate::ports::PortSet;
 use foldhash::{HashMap, HashSet};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
-use topoc_model::{Driver, NetworkId, ServiceId, Topology};
+use topoc_model::{Driver, NetworkId, SelectorTarget, ServiceId, Topology};
 
 /// A point traffic starts from or arrives at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -58,10 +58,24 @@ pub struct Reach {
     pub host: NodeIndex,
     pub external: NodeIndex,
     edges: HashMap<(NodeIndex, NodeIndex), EdgeIndex>,
-    /// The hops already on each edge: two classes multi-homed into thousands of networks
-    /// share a hop per network, and a scan of the edge's hops per addition is quadratic.
-    seen: HashSet<(EdgeIndex, Via)>,
+    /// Where each reason already is on its edge: two classes multi-homed into thousands of
+    /// networks share a hop per network, and a scan of the edge's hops per addition is
+    /// quadratic. A reason added again with more ports widens its hop.
+    seen: HashMap<(EdgeIndex, Via), u32>,
+    /// The most edges the model may hold ([`MAX_EDGES`] unless a test lowers it), and twice
+    /// as many reasons (hops).
+    limit: usize,
+    /// The reason whose edge would have passed `limit`: the graph is incomplete.
+    overflow: Option<Via>,
 }
+
+/// The most class pairs (edges) the reachability model holds, about 200 bytes each with their
+/// reasons, of which it holds at most twice as many: the tenants workload at N = 50,000 needs
+/// about 1.3 million edges. Past either the analysis is refused with `topoc::resource-limit`
+/// rather than taking the machine's memory (docs/benchmarks.md). Every reason is kept, since
+/// findings name each thing that grants a pair: `n` services relaying to one glob over a
+/// shared network are `n` reasons on each of `n²` edges.
+pub const MAX_EDGES: usize = 4_000_000;
 
 impl Reach {
     pub fn node(&self, e: Endpoint) -> NodeIndex {
@@ -82,37 +96,65 @@ impl Reach {
         self.hops(a, b).iter().fold(PortSet::none(), |acc, h| acc.union(&h.ports))
     }
 
+    /// Add a reason `a` reaches `b`; whether the graph changed.
     fn add(&mut self, a: Endpoint, b: Endpoint, via: Via, ports: PortSet) -> bool {
-        if ports.is_empty() {
+        if ports.is_empty() || self.overflow.is_some() {
             return false;
         }
         let (na, nb) = (self.node(a), self.node(b));
         let edge = match self.edges.get(&(na, nb)) {
             Some(e) => *e,
             None => {
+                if self.graph.edge_count() >= self.limit {
+                    self.overflow = Some(via);
+                    return false;
+                }
                 let e = self.graph.add_edge(na, nb, Vec::new());
                 self.edges.insert((na, nb), e);
                 e
             }
         };
-        if !self.seen.insert((edge, via)) {
-            return false;
+        let hops = &mut self.graph[edge];
+        match self.seen.get(&(edge, via)) {
+            Some(&i) => {
+                let hop = &mut hops[i as usize];
+                let wider = hop.ports.union(&ports);
+                let changed = wider != hop.ports;
+                hop.ports = wider;
+                changed
+            }
+            None => {
+                if self.seen.len() >= 2 * self.limit {
+                    self.overflow = Some(via);
+                    return false;
+                }
+                self.seen.insert((edge, via), hops.len() as u32);
+                hops.push(Hop { via, ports });
+                true
+            }
         }
-        self.graph[edge].push(Hop { via, ports });
-        true
     }
 
-    /// Every edge as (source, target, hops), in a stable order.
+    /// The reason whose edge would have passed [`MAX_EDGES`]: the model is incomplete and
+    /// the analysis must be refused.
+    pub fn overflow(&self) -> Option<Via> {
+        self.overflow
+    }
+
+    /// Every edge as (source, target, hops), in a stable order: by source, then target (node
+    /// order is endpoint order). Gathered per source node, since one sort of every edge was a
+    /// tenth of `check` at N = 5,000 (docs/benchmarks.md).
     pub fn edges(&self) -> Vec<(Endpoint, Endpoint, &[Hop])> {
-        let mut out: Vec<_> = self
-            .graph
-            .edge_indices()
-            .filter_map(|e| {
-                let (a, b) = self.graph.edge_endpoints(e)?;
-                Some((self.graph[a], self.graph[b], self.graph[e].as_slice()))
-            })
-            .collect();
-        out.sort_by_key(|(a, b, _)| (*a, *b));
+        let mut out = Vec::with_capacity(self.graph.edge_count());
+        let mut row: Vec<(NodeIndex, EdgeIndex)> = Vec::new();
+        for a in self.graph.node_indices() {
+            row.clear();
+            row.extend(
+                self.graph.edges(a).map(|e| (petgraph::visit::EdgeRef::target(&e), petgraph::visit::EdgeRef::id(&e))),
+            );
+            row.sort_unstable_by_key(|(b, _)| *b);
+            out.extend(row.iter().map(|(b, e)| (self.graph[a], self.graph[*b], self.graph[*e].as_slice())));
+        }
         out
     }
 }
@@ -158,13 +200,19 @@ pub fn host_port_text(port: Option<u16>) -> String {
 }
 
 pub fn build(topo: &Topology, classes: &Classes, engine: &EngineProfile) -> Reach {
+    build_within(topo, classes, engine, MAX_EDGES)
+}
+
+/// [`build`] with another edge budget (tests of the limit).
+pub fn build_within(topo: &Topology, classes: &Classes, engine: &EngineProfile, limit: usize) -> Reach {
     let mut graph = DiGraph::with_capacity(classes.classes.len() + 2, classes.classes.len() * 4);
     for c in &classes.classes {
         graph.add_node(Endpoint::Class(c.id));
     }
     let host = graph.add_node(Endpoint::Host);
     let external = graph.add_node(Endpoint::External);
-    let mut reach = Reach { graph, host, external, edges: HashMap::default(), seen: HashSet::default() };
+    let mut reach =
+        Reach { graph, host, external, edges: HashMap::default(), seen: HashMap::default(), limit, overflow: None };
 
     // Members of each network, as classes.
     let mut members: Vec<Vec<ClassId>> = vec![Vec::new(); topo.networks.len()];
@@ -172,6 +220,12 @@ pub fn build(topo: &Topology, classes: &Classes, engine: &EngineProfile) -> Reac
         for n in &c.networks {
             members[n.index()].push(c.id);
         }
+    }
+    let open: Vec<bool> =
+        topo.networks.iter().map(|n| n.icc || engine.effective_driver(n.driver) != Driver::Bridge).collect();
+    if let Some(via) = past_the_limit(topo, classes, &members, &open, limit) {
+        reach.overflow = Some(via);
+        return reach;
     }
     for (index, classes_on) in members.iter().enumerate() {
         let network = &topo.networks[index];
@@ -297,8 +351,59 @@ pub fn build(topo: &Topology, classes: &Classes, engine: &EngineProfile) -> Reac
         }
     }
 
-    relays(topo, classes, &mut reach);
+    relays(topo, classes, &members, &mut reach);
     reach
+}
+
+/// A lower bound of what the model will hold, checked before building it: the pairs of
+/// classes on each open network, and for each relay its targets on a network it shares times
+/// the members of its largest open network (each reaches it on every port). The cause of the
+/// first bound past the limit, if any, so absurd inputs are refused before taking memory.
+fn past_the_limit(
+    topo: &Topology,
+    classes: &Classes,
+    members: &[Vec<ClassId>],
+    open: &[bool],
+    limit: usize,
+) -> Option<Via> {
+    // A `Network` hop per ordered pair on each open network (two classes on two networks
+    // share an edge, so these bound the hops, not the edges).
+    let mut hops = 0usize;
+    for (index, on) in members.iter().enumerate().filter(|(i, _)| open[*i]) {
+        hops = hops.saturating_add(on.len().saturating_mul(on.len().saturating_sub(1)));
+        if hops > 2 * limit {
+            return Some(Via::Network(topo.networks[index].id));
+        }
+    }
+    for s in &topo.services {
+        let own = classes.of_service[s.id.index()];
+        let class = &classes.classes[own.index()];
+        let sources = class.networks.iter().filter(|n| open[n.index()]).map(|n| members[n.index()].len()).max();
+        let Some(sources) = sources.map(|k| k.saturating_sub(1)) else { continue };
+        for (index, relay) in s.relays.iter().enumerate() {
+            let SelectorTarget::Services(ids) = &relay.to.target else { continue };
+            // Distinct target classes other than its own that it reaches on every port.
+            let mut targets: Vec<ClassId> = ids
+                .iter()
+                .map(|t| classes.of_service[t.index()])
+                .filter(|t| {
+                    *t != own
+                        && classes.classes[t.index()]
+                            .networks
+                            .iter()
+                            .any(|n| open[n.index()] && class.networks.binary_search(n).is_ok())
+                })
+                .collect();
+            targets.sort_unstable();
+            targets.dedup();
+            let targets = targets.len();
+            hops = hops.saturating_add(targets.saturating_mul(sources).saturating_sub(targets.min(sources)));
+            if hops > 2 * limit {
+                return Some(Via::Relay { relay: s.id, index: index as u16 });
+            }
+        }
+    }
+    None
 }
 
 /// Containers in a class: replicas of one service reach each other like two services do.
@@ -306,41 +411,90 @@ fn distinct_services(topo: &Topology, class: &Class) -> usize {
     class.members.iter().map(|s| topo.service(*s).replicas.max(1) as usize).sum()
 }
 
+/// One declared relay, with what it needs resolved once.
+struct RelayAt {
+    via: Via,
+    node: NodeIndex,
+    ports: PortSet,
+    listen: PortSet,
+    targets: Vec<Endpoint>,
+}
+
 /// Relays make reachability transitive: whoever reaches the relay (on its listen port) reaches
 /// the relay's targets on the relay's ports — as far as the relay itself reaches them.
-fn relays(topo: &Topology, classes: &Classes, reach: &mut Reach) {
-    let relay_list: Vec<(ServiceId, usize)> =
-        topo.services.iter().flat_map(|s| (0..s.relays.len()).map(move |i| (s.id, i))).collect();
-    // Chains of relays converge within one round per relay.
-    for _ in 0..=relay_list.len() {
-        let mut changed = false;
-        for &(sid, index) in &relay_list {
-            let relay = &topo.service(sid).relays[index];
-            let me = Endpoint::Class(classes.of_service[sid.index()]);
-            let relay_ports = PortSet::from_list(&relay.ports);
-            let listen = relay.listen.map(|p| PortSet::of([p])).unwrap_or_else(|| relay_ports.clone());
-            let targets = crate::select::endpoints(topo, classes, &relay.to);
-            let sources: Vec<Endpoint> = reach
-                .graph
-                .node_indices()
-                .map(|n| reach.graph[n])
-                .filter(|s| *s != me && !reach.ports(*s, me).intersect(&listen).is_empty())
-                .collect();
-            for t in targets {
-                let through = reach.ports(me, t).intersect(&relay_ports);
-                if through.is_empty() {
-                    continue;
-                }
-                let via = Via::Relay { relay: sid, index: index as u16 };
-                for &s in &sources {
-                    if s != t {
-                        changed |= reach.add(s, t, via, through.clone());
-                    }
+///
+/// A least fixed point over a worklist: a relay is looked at again only when an edge into its
+/// class (a new source) or out of it (more it reaches) changed, and its sources are its
+/// incoming edges. (Rounds over every relay, each scanning every node for sources, made a
+/// relay per tenant quadratic: docs/benchmarks.md.)
+fn relays(topo: &Topology, classes: &Classes, on_network: &[Vec<ClassId>], reach: &mut Reach) {
+    let list: Vec<RelayAt> = topo
+        .services
+        .iter()
+        .flat_map(|s| s.relays.iter().enumerate().map(move |(i, r)| (s, i, r)))
+        .map(|(s, index, relay)| {
+            let ports = PortSet::from_list(&relay.ports);
+            RelayAt {
+                via: Via::Relay { relay: s.id, index: index as u16 },
+                node: reach.node(Endpoint::Class(classes.of_service[s.id.index()])),
+                listen: relay.listen.map(|p| PortSet::of([p])).unwrap_or_else(|| ports.clone()),
+                ports,
+                targets: match &relay.to.target {
+                    // By the network's members: a relay per tenant to its own network would
+                    // otherwise scan every class.
+                    SelectorTarget::Network(n) => on_network[n.index()].iter().map(|c| Endpoint::Class(*c)).collect(),
+                    _ => crate::select::endpoints(topo, classes, &relay.to),
+                },
+            }
+        })
+        .collect();
+    let mut at_node: HashMap<NodeIndex, Vec<usize>> = HashMap::default();
+    for (i, r) in list.iter().enumerate() {
+        at_node.entry(r.node).or_default().push(i);
+    }
+    let mut queue: std::collections::VecDeque<usize> = (0..list.len()).collect();
+    let mut queued = vec![true; list.len()];
+    let mut touched: HashSet<NodeIndex> = HashSet::default();
+    while let Some(i) = queue.pop_front() {
+        queued[i] = false;
+        let relay = &list[i];
+        let me = reach.graph[relay.node];
+        let mut sources: Vec<NodeIndex> = reach
+            .graph
+            .edges_directed(relay.node, petgraph::Direction::Incoming)
+            .filter(|e| {
+                let ports = e.weight().iter().fold(PortSet::none(), |acc, h| acc.union(&h.ports));
+                !ports.intersect(&relay.listen).is_empty()
+            })
+            .map(|e| petgraph::visit::EdgeRef::source(&e))
+            .filter(|s| *s != relay.node)
+            .collect();
+        // Node order, as the rounds visited them: the order of hops on an edge is stable.
+        sources.sort_unstable();
+        touched.clear();
+        for &t in &relay.targets {
+            let through = reach.ports(me, t).intersect(&relay.ports);
+            if through.is_empty() {
+                continue;
+            }
+            let tn = reach.node(t);
+            for &s in &sources {
+                if s != tn && reach.add(reach.graph[s], t, relay.via, through.clone()) {
+                    touched.insert(s);
+                    touched.insert(tn);
                 }
             }
         }
-        if !changed {
-            break;
+        if reach.overflow.is_some() {
+            return;
+        }
+        let mut woken: Vec<usize> = touched.iter().filter_map(|n| at_node.get(n)).flatten().copied().collect();
+        woken.sort_unstable();
+        for j in woken {
+            if !queued[j] {
+                queued[j] = true;
+                queue.push_back(j);
+            }
         }
     }
 }

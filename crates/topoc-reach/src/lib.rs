@@ -11,6 +11,7 @@ pub mod describe;
 pub mod engine;
 pub mod graph;
 mod hygiene;
+mod limits;
 pub mod lints;
 pub mod listen;
 pub mod matrix;
@@ -39,10 +40,20 @@ pub struct Analysis {
 }
 
 pub fn analyze(topo: &Topology, engine: EngineProfile) -> Analysis {
+    analyze_within(topo, engine, graph::MAX_EDGES)
+}
+
+/// [`analyze`] with another budget of class pairs; past it the only finding is
+/// `topoc::resource-limit`, since judging an incomplete model would be wrong.
+pub fn analyze_within(topo: &Topology, engine: EngineProfile, max_edges: usize) -> Analysis {
     let classes = classes::build(topo);
-    let reach = graph::build(topo, &classes, &engine);
+    let reach = graph::build_within(topo, &classes, &engine, max_edges);
     let listeners = Listeners::new(topo, &classes);
     let mut findings = Diagnostics::new();
+    if let Some(via) = reach.overflow() {
+        findings.push(limits::refused(topo, via, max_edges));
+        return Analysis { engine, classes, reach, listeners, findings };
+    }
     policy::check(topo, &classes, &reach, &listeners, &mut findings);
     hygiene::check(topo, &classes, &reach, &engine, &mut findings);
     let judge = policy::Judge::new(topo, &classes);
@@ -58,6 +69,12 @@ pub fn analyze(topo: &Topology, engine: EngineProfile) -> Analysis {
 }
 
 impl Analysis {
+    /// Whether the model was too large to build ([`analyze_within`]): nothing about its
+    /// reachability may be reported.
+    pub fn refused(&self) -> bool {
+        self.reach.overflow().is_some()
+    }
+
     /// The endpoint a name denotes: `host`, `external`, or a service's class.
     pub fn endpoint(&self, topo: &Topology, name: &str) -> Option<Endpoint> {
         match name {
