@@ -25,6 +25,9 @@ _topoc() {
             topoc,check)
                 cmd="topoc__subcmd__check"
                 ;;
+            topoc,diff)
+                cmd="topoc__subcmd__diff"
+                ;;
             topoc,explain)
                 cmd="topoc__subcmd__explain"
                 ;;
@@ -33,6 +36,9 @@ _topoc() {
                 ;;
             topoc,help)
                 cmd="topoc__subcmd__help"
+                ;;
+            topoc,import)
+                cmd="topoc__subcmd__import"
                 ;;
             topoc,instance)
                 cmd="topoc__subcmd__instance"
@@ -58,6 +64,9 @@ _topoc() {
             topoc__subcmd__help,check)
                 cmd="topoc__subcmd__help__subcmd__check"
                 ;;
+            topoc__subcmd__help,diff)
+                cmd="topoc__subcmd__help__subcmd__diff"
+                ;;
             topoc__subcmd__help,explain)
                 cmd="topoc__subcmd__help__subcmd__explain"
                 ;;
@@ -66,6 +75,9 @@ _topoc() {
                 ;;
             topoc__subcmd__help,help)
                 cmd="topoc__subcmd__help__subcmd__help"
+                ;;
+            topoc__subcmd__help,import)
+                cmd="topoc__subcmd__help__subcmd__import"
                 ;;
             topoc__subcmd__help,instance)
                 cmd="topoc__subcmd__help__subcmd__instance"
@@ -113,7 +125,7 @@ _topoc() {
 
     case "${cmd}" in
         topoc)
-            opts="-h -V --color --help --version check build matrix explain graph verify schema rule alloc instance help"
+            opts="-v -h -V --color --verbose --help --version check build matrix explain graph verify diff import schema rule alloc instance help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -131,7 +143,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__alloc)
-            opts="-h --format --lock --locked --engine --color --help"
+            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -146,6 +158,26 @@ _topoc() {
                     return 0
                     ;;
                 --engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -161,7 +193,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__build)
-            opts="-o -h --format --lock --locked --engine --target --allow-drop --fail-on --config --baseline --out --templates --force --color --help"
+            opts="-f -o -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --allow-drop --fail-on --config --baseline --out --templates --force --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,12 +211,32 @@ _topoc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --target)
                     COMPREPLY=($(compgen -W "compose swarm" -- "${cur}"))
                     return 0
                     ;;
                 --allow-drop)
-                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)
@@ -223,7 +275,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__check)
-            opts="-h --format --lock --locked --engine --target --allow-drop --fail-on --config --baseline --write-baseline --color --help"
+            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --allow-drop --fail-on --config --baseline --write-baseline --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,12 +293,32 @@ _topoc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --target)
                     COMPREPLY=($(compgen -W "compose swarm" -- "${cur}"))
                     return 0
                     ;;
                 --allow-drop)
-                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)
@@ -276,8 +348,58 @@ _topoc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        topoc__subcmd__diff)
+            opts="-v -h --git --format --level --fail-on --target --engine --old-lock --new-lock --locked --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --git)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human markdown json sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                --level)
+                    COMPREPLY=($(compgen -W "services classes templates" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "new-exposure any-change never" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "compose swarm" -- "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --old-lock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --new-lock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         topoc__subcmd__explain)
-            opts="-h --format --lock --locked --engine --target --color --help"
+            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --fail-on --config --baseline --target --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -292,6 +414,38 @@ _topoc() {
                     return 0
                     ;;
                 --engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "error warning never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -311,7 +465,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__graph)
-            opts="-o -h --format --lock --locked --engine --output --color --help"
+            opts="-f -o -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --fail-on --config --baseline --output --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -326,6 +480,38 @@ _topoc() {
                     return 0
                     ;;
                 --engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "error warning never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -349,7 +535,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__help)
-            opts="check build matrix explain graph verify schema rule alloc instance help"
+            opts="check build matrix explain graph verify diff import schema rule alloc instance help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -404,6 +590,20 @@ _topoc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        topoc__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         topoc__subcmd__help__subcmd__explain)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -433,6 +633,20 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        topoc__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -544,8 +758,62 @@ _topoc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        topoc__subcmd__import)
+            opts="-f -p -o -v -h --file --profile --env-file --project-name --out --lossy --force --no-templates --format --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json sarif junit github" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         topoc__subcmd__instance)
-            opts="-h --color --help add remove help"
+            opts="-v -h --color --verbose --help add remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -563,7 +831,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__instance__subcmd__add)
-            opts="-h --format --lock --locked --engine --dry-run --compose --color --help"
+            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --dry-run --out --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,7 +849,27 @@ _topoc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --compose)
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -653,7 +941,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__instance__subcmd__remove)
-            opts="-h --format --lock --locked --engine --dry-run --compose --color --help"
+            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --dry-run --out --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -671,7 +959,27 @@ _topoc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --compose)
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -687,7 +995,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__matrix)
-            opts="-o -h --format --lock --locked --engine --target --level --output --color --help"
+            opts="-f -o -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --fail-on --config --baseline --target --level --output --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -702,6 +1010,38 @@ _topoc() {
                     return 0
                     ;;
                 --engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "error warning never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -733,7 +1073,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__rule)
-            opts="-h --all --format --color --help"
+            opts="-v -h --all --format --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -755,7 +1095,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__schema)
-            opts="-h --color --help"
+            opts="-v -h --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -773,7 +1113,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__verify)
-            opts="-o -h --format --lock --locked --engine --target --output --probe-timeout-ms --deadline --all --dump-compose --use-existing-swarm --keep-probe-image --color --help"
+            opts="-f -o -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --target --output --probe-timeout-ms --deadline --all --dump-compose --use-existing-swarm --keep-probe-image --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -788,6 +1128,26 @@ _topoc() {
                     return 0
                     ;;
                 --engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
