@@ -173,6 +173,8 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A side file with `policy:` (and `lints:`) for a compose file, in the spec''s syntax')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Project configuration for the findings printed when the spec does not resolve (default: `topoc.toml` beside the spec, when there is one), as `check` reads it')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Hide the findings recorded in this baseline file, as `check` does')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Deployment to verify')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format')

@@ -164,6 +164,8 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --profile 'Compose profiles to enable (repeatable)'
             cand --env-file 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)'
             cand --policy 'A side file with `policy:` (and `lints:`) for a compose file, in the spec''s syntax'
+            cand --config 'Project configuration for the findings printed when the spec does not resolve (default: `topoc.toml` beside the spec, when there is one), as `check` reads it'
+            cand --baseline 'Hide the findings recorded in this baseline file, as `check` does'
             cand --target 'Deployment to verify'
             cand -o 'Report format'
             cand --output 'Report format'

@@ -236,3 +236,39 @@ fn services_that_listen_differently_are_judged_apart() {
     assert!(stderr.contains("lets client reach b on port 9090"), "{stderr}");
     assert!(!stderr.contains("client reach a"), "{stderr}");
 }
+
+/// The words say what the spec wrote: an explicit `0.0.0.0` is a wildcard address, not a
+/// missing one; and `explain` names which reason keeps a published port out of reach.
+#[test]
+fn wording_says_what_the_spec_wrote() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = dir.path().join("w.yaml");
+    std::fs::write(
+        &spec,
+        "topology: w\nnetworks:\n  edge: { subnet: 10.91.1.0/24, egress: true }\n  back: { subnet: 10.91.2.0/24 }\n\
+         services:\n  wild: { image: \"nginx:1.27\", networks: [edge], ports: [\"0.0.0.0:8080:80\"] }\n  \
+         bare: { image: \"nginx:1.27\", networks: [edge], ports: [\"8081:80\"] }\n  \
+         local: { image: \"nginx:1.27\", networks: [edge], ports: [\"127.0.0.1:8082:80\"] }\n  \
+         inner: { image: \"nginx:1.27\", networks: [back] }\n",
+    )
+    .expect("write");
+    let out = support::run(&["check"], &spec, dir.path());
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("a wildcard host address"), "{text}");
+    assert!(text.contains("no host address"), "{text}");
+    let explain = |from: &str, to: &str| {
+        let out = support::topoc()
+            .args(["explain"])
+            .arg(&spec)
+            .args([from, to, "--color", "never", "--lock"])
+            .arg(dir.path().join("test.lock"))
+            .output()
+            .expect("run");
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    };
+    let text = explain("external", "local");
+    assert!(text.contains("every published port of `local` is bound to a loopback address"), "{text}");
+    assert!(!text.contains("internal networks"), "{text}");
+    let text = explain("inner", "bare");
+    assert!(text.contains("the source is only on internal networks (`back`)"), "{text}");
+}

@@ -11,12 +11,21 @@ const BUILTIN: &[(&str, &str)] = &[
     ("stack.yaml.j2", include_str!("../../../templates/stack.yaml.j2")),
 ];
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum EmitError {
     /// A template failed to parse or render; the message names the template and line.
-    #[error("template error: {0}")]
     Template(String),
 }
+
+impl std::fmt::Display for EmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EmitError::Template(message) => write!(f, "template error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for EmitError {}
 
 impl From<minijinja::Error> for EmitError {
     fn from(e: minijinja::Error) -> Self {

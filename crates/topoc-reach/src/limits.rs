@@ -26,7 +26,11 @@ pub(crate) fn refused(topo: &Topology, via: Via, limit: usize) -> Diagnostic {
         }
         Via::Published { service, port } => {
             let s = topo.service(service);
-            (s.span, format!("port {} published by `{}`", crate::graph::host_port_text(port), s.name), "publish fewer ports, or bind them to 127.0.0.1")
+            (
+                s.span,
+                format!("port {} published by `{}`", crate::graph::host_port_text(port), s.name),
+                "publish fewer ports, or bind them to 127.0.0.1",
+            )
         }
         Via::Relay { relay, index } => {
             let s = topo.service(relay);

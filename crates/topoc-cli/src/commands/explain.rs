@@ -184,7 +184,30 @@ fn why_not(topo: &Topology, a: &Analysis, src: Endpoint, dst: Endpoint) -> Vec<S
         } else if !topoc_reach::graph::publishes(topo, &a.classes.classes[c.index()], &a.engine) {
             reasons.push("the destination's ports are not published: it is only on internal networks".into());
         } else {
-            reasons.push("the destination's published ports are not reachable from the source (loopback-bound, or the source is only on internal networks)".into());
+            // Say which of the two reasons holds (both may).
+            let loopback = s.ports.iter().all(|p| p.host_ip.is_some_and(|ip| ip.is_loopback()));
+            let internal_only = match src {
+                Endpoint::Class(c) => {
+                    let class = &a.classes.classes[c.index()];
+                    !class.networks.is_empty() && class.networks.iter().all(|n| !topo.network(*n).egress)
+                }
+                _ => false,
+            };
+            if loopback {
+                reasons.push(format!(
+                    "every published port of `{}` is bound to a loopback address, which only the host itself reaches",
+                    s.name
+                ));
+            }
+            if internal_only {
+                reasons.push(format!(
+                    "the source is only on internal networks ({}), which have no route to the host's addresses",
+                    nets(src)
+                ));
+            }
+            if !loopback && !internal_only {
+                reasons.push("the destination's published ports are not reachable from the source".into());
+            }
         }
         if matches!(s.network_mode, NetworkMode::None) && s.attachments.is_empty() {
             reasons.push("the destination has no network at all".into());

@@ -24,6 +24,13 @@ pub(crate) enum VerifyFormat {
 pub(crate) struct VerifyArgs {
     #[command(flatten)]
     pub(crate) spec: SpecArgs,
+    /// Project configuration for the findings printed when the spec does not resolve (default:
+    /// `topoc.toml` beside the spec, when there is one), as `check` reads it.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) config: Option<std::path::PathBuf>,
+    /// Hide the findings recorded in this baseline file, as `check` does.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<std::path::PathBuf>,
     /// Deployment to verify.
     #[arg(long, value_enum, default_value_t = VerifyTarget::Compose)]
     pub(crate) target: VerifyTarget,
@@ -100,10 +107,30 @@ pub(crate) fn exec(args: &VerifyArgs, reporter: &Reporter) -> Exit {
     };
     let mut spec_args = args.spec.clone_for_engine(&engine);
     spec_args.format = args.spec.format;
-    let outcome = match pipeline::compile(&spec_args, reporter, args.target == VerifyTarget::Swarm) {
+    let mut outcome = match pipeline::compile(&spec_args, reporter, args.target == VerifyTarget::Swarm) {
         Ok(o) => o,
         Err(exit) => return exit,
     };
+    // Verify probes whatever the findings say; only a spec that does not resolve stops it. Its
+    // findings are then shown under the project's configuration, as `check` shows them.
+    if outcome.topology.is_none() {
+        let policy = crate::args::PolicyArgs {
+            fail_on: crate::args::FailOn::Never,
+            config: args.config.clone(),
+            baseline: args.baseline.clone(),
+        };
+        if let Err(exit) = pipeline::apply_policy(&mut outcome, &args.spec.spec, &policy, None, reporter) {
+            return exit;
+        }
+        reporter.configured_findings(
+            &outcome.diagnostics,
+            &outcome.suppressed,
+            &outcome.files,
+            args.spec.format,
+            false,
+        );
+        return Exit::Findings;
+    }
     let (Some(topo), Some(analysis)) = (&outcome.topology, &outcome.analysis) else {
         reporter.findings(&outcome.diagnostics, &outcome.files, args.spec.format, false);
         return Exit::Findings;

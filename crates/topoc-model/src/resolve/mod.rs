@@ -72,7 +72,7 @@ pub fn resolve(spec: &TopologySpec, lock: &Lock) -> Resolution {
     let new_lock = networks::allocate_pools(&mut topo, &expanded, lock, &mut cx);
     networks::finish(&mut topo, &expanded, &mut cx);
     services::declare_volumes_and_secrets(&mut topo, spec, &expanded, &mut cx);
-    services::declare(&mut topo, &expanded, &mut cx);
+    services::declare(&expanded, &mut cx);
     services::resolve_all(&mut topo, &expanded, &mut cx);
     compose_rules::check_cycles(&topo, &expanded, &mut cx);
     topo.policy = policy::resolve(spec, &topo, &mut cx);

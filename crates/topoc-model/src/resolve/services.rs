@@ -130,7 +130,7 @@ fn collision(cx: &mut Cx, kind: &str, name: &Sp<String>, first: Span) {
 const MAX_REPLICAS: u32 = 10_000;
 
 /// Give every service an id, so services can refer to each other in any order.
-pub(crate) fn declare(_topo: &mut Topology, expanded: &Expanded, cx: &mut Cx) {
+pub(crate) fn declare(expanded: &Expanded, cx: &mut Cx) {
     let mut spans: Vec<Span> = Vec::new();
     for decl in &expanded.services {
         let name = &decl.name;

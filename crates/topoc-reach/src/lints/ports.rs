@@ -51,7 +51,7 @@ fn port_all_interfaces(s: &Service, p: &PublishedPort, engine: &crate::EnginePro
     } else if wildcard(p.host_ip) {
         out.push(
             Diagnostic::new(Code::PortAllInterfaces, format!("`{}` publishes port {} on every host interface", s.name, p.host_port()))
-                .primary(p.span, "no host address")
+                .primary(p.span, if p.host_ip.is_some() { "a wildcard host address" } else { "no host address" })
                 .note("Docker's own firewall rules open the port before the host's firewall (ufw, firewalld) sees the traffic")
                 .help("bind an address: `127.0.0.1:8080:80`, `host_ip:` in the long form, or `defaults.host_ip` for every port"),
         );
