@@ -153,6 +153,10 @@ run_suite() {
   fi
   echo $((SECONDS - started)) >"$out/$engine.seconds"
   say "$engine: live suite done in $((SECONDS - started))s ($(cat "$out/$engine.status"))"
+  # TOPOC_LIVE_ONLY narrows the cases: say which were left out, never silently.
+  if [[ -n ${TOPOC_LIVE_ONLY:-} ]]; then
+    grep -E '^TOPOC_LIVE_ONLY:|^  left out: ' "$out/$engine.log" | sed "s/^/engine-lab: $engine: /" >&2 || true
+  fi
 }
 
 report() {

@@ -325,7 +325,21 @@ fn live_verify_agrees_with_the_model() {
         .cloned()
         .collect();
     if only.is_some() {
-        eprintln!("TOPOC_LIVE_ONLY: {} of {} cases left out", all.len() - chosen.len(), all.len());
+        // Straight to stderr (the harness captures `eprintln!` of a passing test): a case left
+        // out must be seen.
+        use std::io::Write as _;
+        let left: Vec<String> = all
+            .iter()
+            .filter(|c| !chosen.contains(c))
+            .map(|(spec, target)| format!("  left out: {} ({target})", spec.display()))
+            .collect();
+        let _ = writeln!(
+            std::io::stderr(),
+            "TOPOC_LIVE_ONLY: {} of {} cases left out\n{}",
+            left.len(),
+            all.len(),
+            left.join("\n")
+        );
         assert!(!chosen.is_empty(), "TOPOC_LIVE_ONLY matches no case");
     }
     for (n, (spec, target)) in chosen.into_iter().enumerate() {
