@@ -353,32 +353,15 @@ fn deploy(k: &Node, v: &Node, out: &mut Vec<(Node, Node)>, diags: &mut Diagnosti
                 }
             }
             "restart_policy" => {
-                for (rk, rv) in entries(dv) {
-                    match key_text(rk) {
-                        "condition" => spec.push((scalar("restart_condition", rk.span), rv.clone())),
-                        other => nodes::not_carried(
-                            diags,
-                            rk.span,
-                            &format!("`deploy.restart_policy.{other}`"),
-                            "Swarm uses its default",
-                        ),
-                    }
-                }
+                flattened(dv, "restart_policy", &[("condition", "restart_condition")], &mut spec, diags)
             }
-            "update_config" => {
-                for (uk, uv) in entries(dv) {
-                    match key_text(uk) {
-                        "parallelism" => spec.push((scalar("update_parallelism", uk.span), uv.clone())),
-                        "delay" => spec.push((scalar("update_delay", uk.span), uv.clone())),
-                        other => nodes::not_carried(
-                            diags,
-                            uk.span,
-                            &format!("`deploy.update_config.{other}`"),
-                            "Swarm uses its default",
-                        ),
-                    }
-                }
-            }
+            "update_config" => flattened(
+                dv,
+                "update_config",
+                &[("parallelism", "update_parallelism"), ("delay", "update_delay")],
+                &mut spec,
+                diags,
+            ),
             other => {
                 nodes::not_carried(diags, dk.span, &format!("`deploy.{other}`"), "the service is deployed without it")
             }
@@ -386,6 +369,18 @@ fn deploy(k: &Node, v: &Node, out: &mut Vec<(Node, Node)>, diags: &mut Diagnosti
     }
     if !spec.is_empty() {
         out.push((k.clone(), map(spec, v.span)));
+    }
+}
+
+/// A Compose `deploy` sub-mapping the spec writes flat: each key of `renames` becomes its spec
+/// key (`update_config.delay` → `update_delay`); any other key is not carried.
+fn flattened(v: &Node, parent: &str, renames: &[(&str, &str)], spec: &mut Vec<(Node, Node)>, diags: &mut Diagnostics) {
+    for (k, val) in entries(v) {
+        let key = key_text(k);
+        match renames.iter().find(|(compose, _)| *compose == key) {
+            Some((_, flat)) => spec.push((scalar(*flat, k.span), val.clone())),
+            None => nodes::not_carried(diags, k.span, &format!("`deploy.{parent}.{key}`"), "Swarm uses its default"),
+        }
     }
 }
 
