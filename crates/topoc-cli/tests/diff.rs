@@ -414,3 +414,44 @@ fn on_swarm_a_loopback_port_already_was_every_interface() {
     assert_eq!(d["published"], json!([]));
     assert_eq!(d["reachability"], json!([]));
 }
+
+#[test]
+fn two_compose_files_are_compared_through_the_import_at_their_own_lines() {
+    // Both sides are plain compose files (recognised by content). The change under review: `db`
+    // joins `frontend`, which has egress (Compose networks are not internal unless they say so),
+    // and its port moves from loopback to every interface.
+    let dir = case("compose-files");
+    let d = json_of(dir.path());
+    // §1.1: sharing `frontend`, db and proxy reach each other on every port, both ways; app
+    // already shared a network with each. §2.1: `frontend` NATs db to the outside. §3.4: on
+    // every interface the outside reaches db's 5432 (on loopback it was only the host, which
+    // reached db through the bridge before as well).
+    let mut got = rows(&d);
+    got.sort();
+    let mut want = vec![
+        row("egress", "new", "db", "external", "none", "all ports"),
+        row("ingress", "new", "external", "db", "none", "port 5432"),
+        row("internal", "new", "db", "proxy", "none", "all ports"),
+        row("internal", "new", "proxy", "db", "none", "all ports"),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    // Witnesses point into the compose file: db's new `frontend` attachment.
+    let attach_line = line_of(dir.path(), "new.yaml", "networks: [backend, frontend]");
+    let egress =
+        d["reachability"].as_array().expect("rows").iter().find(|r| r["category"] == "egress").expect("egress row");
+    assert!(witness_lines(egress).iter().any(|at| at.starts_with(&format!("new.yaml:{attach_line}:"))), "{egress}");
+    let port_line = line_of(dir.path(), "new.yaml", "\"5432:5432\"");
+    assert_eq!(d["published"][0]["kind"], "widened");
+    assert_eq!(d["published"][0]["old"], "127.0.0.1:5432->5432/tcp");
+    assert_eq!(d["published"][0]["new"], "0.0.0.0:5432->5432/tcp");
+    assert!(d["published"][0]["at"]["at"].as_str().expect("at").starts_with(&format!("new.yaml:{port_line}:")));
+    // Compose leaves the subnets to the engine on both sides: nothing to renumber.
+    assert_eq!(d["allocations"], json!([]));
+    assert_eq!(d["findings"]["new"][0]["code"], "topoc::port-all-interfaces");
+    assert_eq!(
+        d["artifact"]["services"]["changed"],
+        json!([{"name": "db", "renamed_from": null, "keys": ["networks", "ports"]}])
+    );
+    assert_eq!(diff_in(dir.path(), &[]).status.code(), Some(1));
+}
