@@ -7,7 +7,7 @@ use crate::inspect;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
-use topoc_model::{Command, Deploy, Driver, MountSource, NetworkMode, SelectorTarget, Topology};
+use topoc_model::{Command, Deploy, Driver, MountSource, NetworkMode, SelectorTarget, Target, Topology};
 
 /// The port every probe container listens on for "any port" reachability.
 pub(crate) const PROBE_PORT: u16 = 7000;
@@ -20,10 +20,10 @@ pub(crate) fn probe_topology(
     project: &str,
     image: &str,
     parents: &BTreeMap<String, String>,
-    swarm: bool,
+    target: Target,
 ) -> Topology {
     let mut t = topo.clone();
-    if swarm {
+    if target == Target::Swarm {
         // What a stack cannot carry (docs/targets.md) changes no path between tasks: drop it.
         for s in &mut t.services {
             for a in &mut s.attachments {
@@ -90,7 +90,7 @@ pub(crate) fn probe_topology(
         s.command = Some(Command::Exec(args));
         s.entrypoint = None;
         s.environment.clear();
-        if swarm {
+        if target == Target::Swarm {
             s.environment.push((crate::agent::TASKS_ENV.to_owned(), "1".to_owned()));
         }
         s.healthcheck = None;
@@ -165,9 +165,10 @@ pub(crate) fn engine_network_name(project: &str, n: &topoc_model::Network) -> St
 pub(crate) fn create_external(
     engine: &dyn Engine,
     t: &Topology,
-    swarm: bool,
+    target: Target,
     setup: &mut crate::host::HostSetup,
 ) -> Result<(), VerifyError> {
+    let swarm = target == Target::Swarm;
     for n in t.networks.iter().filter(|n| n.external) {
         let name = n.engine_name.clone().unwrap_or_else(|| n.name.clone());
         let driver = if swarm && n.driver == Driver::Bridge { Driver::Overlay } else { n.driver };
@@ -221,8 +222,8 @@ impl Container {
 /// How many containers the deployment `t` runs: a service per replica (Compose expands
 /// replicas with their own addresses into services of one container each); a stack runs no
 /// container for a service on no network.
-pub(crate) fn expected_containers(t: &Topology, swarm: bool) -> usize {
-    if swarm {
+pub(crate) fn expected_containers(t: &Topology, target: Target) -> usize {
+    if target == Target::Swarm {
         t.services
             .iter()
             .filter(|s| !matches!(s.network_mode, NetworkMode::None))
@@ -243,13 +244,16 @@ pub(crate) fn expected_containers(t: &Topology, swarm: bool) -> usize {
 pub(crate) fn running_containers(
     engine: &dyn Engine,
     project: &str,
-    swarm: bool,
+    target: Target,
     expected: usize,
     timeout: Duration,
     deploy_said: &str,
 ) -> Result<Vec<Container>, VerifyError> {
     let deadline = Instant::now() + timeout;
-    let owner = if swarm { Owner::Stack(project.to_owned()) } else { Owner::Project(project.to_owned()) };
+    let owner = match target {
+        Target::Swarm => Owner::Stack(project.to_owned()),
+        Target::Compose => Owner::Project(project.to_owned()),
+    };
     loop {
         let ids = engine.containers(&owner, false)?;
         if ids.len() >= expected {
@@ -263,7 +267,7 @@ pub(crate) fn running_containers(
         }
         if Instant::now() >= deadline {
             let mut states = engine.container_states(&owner);
-            if swarm {
+            if target == Target::Swarm {
                 let errors = engine.stack_task_errors(project);
                 if !errors.is_empty() {
                     states.push_str(&format!("tasks not running:\n{errors}"));

@@ -30,7 +30,7 @@ mod tests;
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use topoc_model::Topology;
+use topoc_model::{Target, Topology};
 use topoc_reach::Analysis;
 
 pub use engine::{DockerCli, Engine};
@@ -55,8 +55,8 @@ pub struct Options {
     pub keep_probe_image: bool,
     /// Also write the probe deployment's compose file here (to inspect what verify deploys).
     pub dump_compose: Option<std::path::PathBuf>,
-    /// Deploy as a Swarm stack (`docker stack deploy`) instead of a Compose project.
-    pub swarm: bool,
+    /// Deploy as a Compose project or as a Swarm stack (`docker stack deploy`).
+    pub target: Target,
 }
 
 #[derive(Debug, Serialize)]
@@ -66,7 +66,7 @@ pub struct Report {
     /// The engine profile the expectations were computed with.
     pub engine_profile: String,
     pub project: String,
-    pub target: String,
+    pub target: Target,
     pub probes: Vec<Probe>,
     /// What verify could not deploy or test, and why.
     pub skipped: Vec<String>,

@@ -4,11 +4,11 @@
 //! model's, `Network::effective_gateway`). The engine's report is only ever the observed side:
 //! no expectation comes from it.
 
-use crate::agent::Target;
+use crate::agent::Destination;
 use crate::inspect;
 use crate::probe::{Kind, Origin, Probe};
 use std::net::{IpAddr, SocketAddr};
-use topoc_model::{Attachment, Network, Topology};
+use topoc_model::{Attachment, Network, Target, Topology};
 
 fn probe(kind: Kind, from: &str, to: &str, detail: String, model: IpAddr, agrees: bool) -> Probe {
     Probe {
@@ -17,7 +17,7 @@ fn probe(kind: Kind, from: &str, to: &str, detail: String, model: IpAddr, agrees
         to: to.into(),
         detail,
         origin: Origin::Inspect,
-        target: Target { addr: SocketAddr::new(model, 0), via: None },
+        target: Destination { addr: SocketAddr::new(model, 0), via: None },
         expected: true,
         observed: Some(agrees),
         section: kind.section(),
@@ -48,7 +48,7 @@ pub(crate) fn gateway_probes(
     t: &Topology,
     engine_name: &dyn Fn(&Network) -> String,
     inspect: &dyn Fn(&str) -> Option<inspect::Network>,
-    swarm: bool,
+    target: Target,
 ) -> Vec<Probe> {
     let mut out = Vec::new();
     for n in compared_networks(t) {
@@ -68,7 +68,7 @@ pub(crate) fn gateway_probes(
         let inspected = inspect(&name);
         for (subnet, model) in subnets {
             let Some(model) = model else { continue };
-            if swarm && subnet.network().is_ipv6() {
+            if target == Target::Swarm && subnet.network().is_ipv6() {
                 let mut p = probe(
                     Kind::Gateway,
                     &n.name,

@@ -4,13 +4,13 @@
 //! a probe is sent, and is compared with the model in the `address` probes; it never becomes
 //! an expectation. Pure: no engine, no host; unit-tested below.
 
-use crate::agent::Target;
+use crate::agent::Destination;
 use crate::deploy::{self, Container, PROBE_PORT};
 use crate::host;
 use crate::probe::{Kind, Origin, Probe};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, SocketAddr};
-use topoc_model::{Driver, NetworkId, NetworkMode, Topology};
+use topoc_model::{Driver, NetworkId, NetworkMode, Target, Topology};
 use topoc_reach::{Analysis, Endpoint, Via};
 
 /// Template instances probed per template (the deployment has them all).
@@ -35,7 +35,7 @@ pub(crate) struct Input<'a> {
     pub(crate) gwbridge: Option<IpAddr>,
     /// A host address that is no container's gateway (§2.1), where known.
     pub(crate) host_addr: Option<IpAddr>,
-    pub(crate) swarm: bool,
+    pub(crate) target: Target,
 }
 
 /// A class's representative: the first container of its first service, and its addresses.
@@ -73,7 +73,7 @@ pub(crate) fn free_address(topo: &Topology, network: NetworkId, subnet: ipnet::I
 
 /// Why some of the spec's services get no probes on this target, and which template instances
 /// were not probed.
-pub(crate) fn not_probed(topo: &Topology, swarm: bool) -> Vec<String> {
+pub(crate) fn not_probed(topo: &Topology, target: Target) -> Vec<String> {
     let host_mode = |s: &&topoc_model::Service| matches!(s.network_mode, NetworkMode::Host);
     topo.services
         .iter()
@@ -83,7 +83,7 @@ pub(crate) fn not_probed(topo: &Topology, swarm: bool) -> Vec<String> {
             topo.services
                 .iter()
                 .filter(|s| {
-                    swarm
+                    target == Target::Swarm
                         && (matches!(s.network_mode, NetworkMode::None | NetworkMode::Service(_))
                             || (s.attachments.is_empty() && !host_mode(s)))
                 })
@@ -105,7 +105,10 @@ pub(crate) fn not_probed(topo: &Topology, swarm: bool) -> Vec<String> {
 pub(crate) fn plan(input: &Input<'_>) -> Vec<Probe> {
     let planner = Planner {
         input,
-        gateways: if input.swarm { BTreeMap::new() } else { model_gateways(input.deployed) },
+        gateways: match input.target {
+            Target::Swarm => BTreeMap::new(),
+            Target::Compose => model_gateways(input.deployed),
+        },
         reps: representatives(input),
     };
     planner.probes()
@@ -130,7 +133,7 @@ fn representatives<'a>(input: &Input<'a>) -> Vec<Rep<'a>> {
         }
         // A stack cannot keep a service off every network or in another's namespace (the
         // target refuses it): what gets deployed is not what the spec says, so not probed.
-        if input.swarm
+        if input.target == Target::Swarm
             && (matches!(service.network_mode, NetworkMode::None | NetworkMode::Service(_))
                 || service.attachments.is_empty())
         {
@@ -188,12 +191,20 @@ fn sock(ip: IpAddr, port: u16) -> SocketAddr {
     SocketAddr::new(ip, port)
 }
 
-fn direct(addr: SocketAddr) -> Target {
-    Target { addr, via: None }
+fn direct(addr: SocketAddr) -> Destination {
+    Destination { addr, via: None }
 }
 
 /// One probe, not yet sent.
-fn probe(kind: Kind, from: &str, to: &str, detail: String, origin: Origin, target: Target, expected: bool) -> Probe {
+fn probe(
+    kind: Kind,
+    from: &str,
+    to: &str,
+    detail: String,
+    origin: Origin,
+    target: Destination,
+    expected: bool,
+) -> Probe {
     Probe {
         kind,
         from: from.into(),
@@ -300,7 +311,7 @@ impl Planner<'_> {
                     &tr.name,
                     format!("through relay `{}` port {listen}", b.name),
                     origin.clone(),
-                    Target { addr: sock(*tip, ports[0]), via: Some(sock(relay_ip, listen)) },
+                    Destination { addr: sock(*tip, ports[0]), via: Some(sock(relay_ip, listen)) },
                     expected,
                 ));
             }
@@ -447,7 +458,7 @@ impl Planner<'_> {
             // and a port published on every host address.
             let open: Vec<(&NetworkId, &IpAddr)> =
                 b.addrs.iter().filter(|(n, _)| input.deployed.network(**n).egress).collect();
-            if let ([(n, ip)], false, None) = (open.as_slice(), input.swarm, p.host_ip)
+            if let ([(n, ip)], Target::Compose, None) = (open.as_slice(), input.target, p.host_ip)
                 && input.deployed.network(**n).driver == Driver::Bridge
             {
                 out.push(probe(

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
-use topoc_model::{Driver, NetworkId, Topology};
+use topoc_model::{Driver, NetworkId, Target, Topology};
 use topoc_reach::Analysis;
 
 fn lock(c: &Arc<Mutex<Cleanup>>) -> Result<MutexGuard<'_, Cleanup>, VerifyError> {
@@ -61,12 +61,12 @@ pub(crate) fn verify(
         dropped.extend(notes);
         topo = &without_ipvlan;
     }
-    let site = set_up_host(topo, id, opts.swarm, cleanup)?;
+    let site = set_up_host(topo, id, opts.target, cleanup)?;
 
     // Deploy.
-    let mut t = deploy::probe_topology(topo, &project, &probe_image.tag, &site.parents, opts.swarm);
+    let mut t = deploy::probe_topology(topo, &project, &probe_image.tag, &site.parents, opts.target);
     dropped.extend(drop_unsupported(&mut t, analysis));
-    if opts.swarm {
+    if opts.target == Target::Swarm {
         prepare_swarm(engine, &t, opts, cleanup)?;
     }
     let overlaps = deploy::existing_overlaps(engine, &t)?;
@@ -77,19 +77,22 @@ pub(crate) fn verify(
             overlaps.join("\n  ")
         )));
     }
-    deploy::create_external(engine, &t, opts.swarm, &mut lock(cleanup)?.setup)?;
+    deploy::create_external(engine, &t, opts.target, &mut lock(cleanup)?.setup)?;
     let deploy_said = deploy_probes(engine, &t, &project, opts, cleanup)?;
-    let expected_containers = deploy::expected_containers(&t, opts.swarm);
+    let expected_containers = deploy::expected_containers(&t, opts.target);
     // Bounded by the deployment's size: an engine on vfs storage (the engine lab's) starts a
     // few containers a second at best.
     let start_bound = Duration::from_secs(120 + 4 * expected_containers as u64);
     let containers =
-        deploy::running_containers(engine, &project, opts.swarm, expected_containers, start_bound, &deploy_said)?;
+        deploy::running_containers(engine, &project, opts.target, expected_containers, start_bound, &deploy_said)?;
 
     // The host's own address (its default route's interface), for the probe to a host
     // address that is no container's gateway (§2.1).
     let own_links: Vec<String> = lock(cleanup)?.setup.links.clone();
-    let host_addr = if opts.swarm { None } else { crate::swarm::advertise_address(&own_links).ok().map(IpAddr::V4) };
+    let host_addr = match opts.target {
+        Target::Swarm => None,
+        Target::Compose => crate::swarm::advertise_address(&own_links).ok().map(IpAddr::V4),
+    };
     let sender = send::Live {
         engine,
         own_links,
@@ -105,14 +108,14 @@ pub(crate) fn verify(
         lan_hosts: &site.lan_hosts,
         host_port: site.host_port,
         host_addr,
-        swarm: opts.swarm,
+        target: opts.target,
     };
     let mut probes = probe_deployment(&run, engine, &containers, &sender, &say, started, opts.deadline)?;
 
-    let mut skipped: Vec<String> = dropped.into_iter().chain(plan::not_probed(topo, opts.swarm)).collect();
+    let mut skipped: Vec<String> = dropped.into_iter().chain(plan::not_probed(topo, opts.target)).collect();
     // §4: the routing mesh balances through IPVS; a kernel without it cannot carry mesh
     // traffic at all, so those probes prove nothing either way: not counted.
-    if opts.swarm && !std::path::Path::new("/proc/net/ip_vs").exists() {
+    if opts.target == Target::Swarm && !std::path::Path::new("/proc/net/ip_vs").exists() {
         let mut n = 0;
         for p in probes.iter_mut().filter(|p| p.kind == Kind::Ingress) {
             p.observed = None;
@@ -128,7 +131,7 @@ pub(crate) fn verify(
         engine: engine_version,
         engine_profile: analysis.engine.version.to_string(),
         project,
-        target: if opts.swarm { "swarm".into() } else { "compose".into() },
+        target: opts.target,
         probes,
         skipped,
         teardown_problems: Vec::new(),
@@ -177,7 +180,7 @@ fn drop_unsupported(t: &mut Topology, analysis: &Analysis) -> Vec<String> {
 }
 
 /// Host side: stand-in internet, fake LANs, blackholes, host listener.
-fn set_up_host(topo: &Topology, id: u32, swarm: bool, cleanup: &Arc<Mutex<Cleanup>>) -> Result<Site, VerifyError> {
+fn set_up_host(topo: &Topology, id: u32, target: Target, cleanup: &Arc<Mutex<Cleanup>>) -> Result<Site, VerifyError> {
     let inet_ns = format!("topocv{id}-inet");
     let inet_if = format!("tv{id}i");
     let host_port: u16 = 47_000 + (id % 1000) as u16;
@@ -208,7 +211,7 @@ fn set_up_host(topo: &Topology, id: u32, swarm: bool, cleanup: &Arc<Mutex<Cleanu
         parents.insert(parent.clone(), host_if);
     }
     // Subnets the host does not route locally: LANs, overlays, and every network of a stack.
-    for n in topo.networks.iter().filter(|n| n.is_lan() || n.driver == Driver::Overlay || swarm) {
+    for n in topo.networks.iter().filter(|n| n.is_lan() || n.driver == Driver::Overlay || target == Target::Swarm) {
         for s in [&n.subnet, &n.subnet6].into_iter().flatten() {
             lock(cleanup)?.setup.blackhole(&s.net.to_string())?;
         }
@@ -255,19 +258,24 @@ fn deploy_probes(
     cleanup: &Arc<Mutex<Cleanup>>,
 ) -> Result<String, VerifyError> {
     let provenance = topoc_emit::Provenance { spec_name: "verify".into(), spec_sha256: String::new() };
-    let rendered = if opts.swarm {
-        topoc_emit::stack::render(t, &provenance, &topoc_emit::Templates::builtin())
-    } else {
-        topoc_emit::compose::render(t, &provenance, &topoc_emit::Templates::builtin())
+    let rendered = match opts.target {
+        Target::Swarm => topoc_emit::stack::render(t, &provenance, &topoc_emit::Templates::builtin()),
+        Target::Compose => topoc_emit::compose::render(t, &provenance, &topoc_emit::Templates::builtin()),
     };
     let text = rendered.map_err(|e| VerifyError::Render(e.to_string()))?;
-    let file = std::env::temp_dir().join(format!("{project}.{}.yaml", if opts.swarm { "stack" } else { "compose" }));
+    let file = std::env::temp_dir().join(format!(
+        "{project}.{}.yaml",
+        match opts.target {
+            Target::Swarm => "stack",
+            Target::Compose => "compose",
+        }
+    ));
     std::fs::write(&file, &text).map_err(|e| VerifyError::io(&file, e))?;
     if let Some(dump) = &opts.dump_compose {
         std::fs::write(dump, &text).map_err(|e| VerifyError::io(dump, e))?;
     }
     let say = |m: &str| (opts.progress)(m);
-    if opts.swarm {
+    if opts.target == Target::Swarm {
         lock(cleanup)?.stack = Some((project.to_owned(), file.clone()));
         say(&format!("deploying {} services as stack {project}", t.services.len()));
         engine.stack_deploy(project, &file)
@@ -288,7 +296,7 @@ pub(crate) struct Run<'a> {
     pub(crate) lan_hosts: &'a BTreeMap<NetworkId, (String, IpAddr)>,
     pub(crate) host_port: u16,
     pub(crate) host_addr: Option<IpAddr>,
-    pub(crate) swarm: bool,
+    pub(crate) target: Target,
 }
 
 /// From the running deployment to every probe observed: plan from the model, add the engine's
@@ -304,7 +312,11 @@ pub(crate) fn probe_deployment(
 ) -> Result<Vec<Probe>, VerifyError> {
     // The host's address on docker_gwbridge, through which Swarm tasks with egress reach it: a
     // place to send a probe to, not an expectation.
-    let gwbridge = if run.swarm { engine.network("docker_gwbridge")?.and_then(|n| n.first_gateway()) } else { None };
+    let gwbridge = if run.target == Target::Swarm {
+        engine.network("docker_gwbridge")?.and_then(|n| n.first_gateway())
+    } else {
+        None
+    };
     let mut probes = plan::plan(&plan::Input {
         topo: run.topo,
         deployed: run.deployed,
@@ -315,7 +327,7 @@ pub(crate) fn probe_deployment(
         host_port: run.host_port,
         gwbridge,
         host_addr: run.host_addr,
-        swarm: run.swarm,
+        target: run.target,
     });
     let engine_name = |n: &topoc_model::Network| {
         if n.external {
@@ -331,7 +343,7 @@ pub(crate) fn probe_deployment(
         inspected.insert(name, network);
     }
     let lookup = |name: &str| inspected.get(name).cloned().flatten();
-    probes.extend(crate::observe::gateway_probes(run.deployed, &engine_name, &lookup, run.swarm));
+    probes.extend(crate::observe::gateway_probes(run.deployed, &engine_name, &lookup, run.target));
     say(&format!("sending {} probes", probes.len()));
     send::send_all(&mut probes, sender, started, deadline)?;
     probes.sort_by(|a, b| (a.kind, &a.from, &a.to, &a.detail).cmp(&(b.kind, &b.from, &b.to, &b.detail)));

@@ -2,7 +2,7 @@
 //! agent in containers through the engine, on the host, in the stand-in namespaces; in the
 //! tests: a table), and the two passes over the probes.
 
-use crate::agent::{self, Target};
+use crate::agent::{self, Destination};
 use crate::engine::Engine;
 use crate::error::VerifyError;
 use crate::exec;
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 /// Sends one origin's probes; `None` for a probe not sent.
 pub(crate) trait Sender {
-    fn send(&self, origin: &Origin, targets: &[Target]) -> Result<Vec<Option<bool>>, VerifyError>;
+    fn send(&self, origin: &Origin, targets: &[Destination]) -> Result<Vec<Option<bool>>, VerifyError>;
 }
 
 /// Try every probe that needs sending (not the `inspect` ones, observed when planned), grouped
@@ -37,7 +37,7 @@ pub(crate) fn send_all(
                 return Err(VerifyError::Deadline { seconds: deadline.as_secs() });
             }
             let index: Vec<usize> = pending.iter().copied().filter(|i| probes[*i].origin == origin).collect();
-            let targets: Vec<Target> = index.iter().map(|i| probes[*i].target.clone()).collect();
+            let targets: Vec<Destination> = index.iter().map(|i| probes[*i].target.clone()).collect();
             let results = sender.send(&origin, &targets)?;
             for (i, r) in index.into_iter().zip(results) {
                 if pass == 0 || r == Some(true) {
@@ -61,26 +61,26 @@ pub(crate) struct Live<'a> {
 }
 
 impl Live<'_> {
-    fn agent_args(&self, targets: &[Target]) -> Vec<String> {
+    fn agent_args(&self, targets: &[Destination]) -> Vec<String> {
         let mut args = vec!["__probe".to_owned(), "connect".into(), "--timeout-ms".into(), self.timeout_ms.to_string()];
-        args.extend(targets.iter().map(Target::to_string));
+        args.extend(targets.iter().map(Destination::to_string));
         args
     }
 
-    fn batch_timeout(targets: &[Target]) -> Duration {
+    fn batch_timeout(targets: &[Destination]) -> Duration {
         Duration::from_secs(30 + targets.len() as u64)
     }
 }
 
 impl Sender for Live<'_> {
-    fn send(&self, origin: &Origin, targets: &[Target]) -> Result<Vec<Option<bool>>, VerifyError> {
+    fn send(&self, origin: &Origin, targets: &[Destination]) -> Result<Vec<Option<bool>>, VerifyError> {
         Ok(match origin {
             Origin::Host => {
                 let sendable: Vec<bool> = targets
                     .iter()
                     .map(|t| host::routed_locally(t.via.unwrap_or(t.addr).ip(), &self.own_links))
                     .collect();
-                let sent: Vec<Target> =
+                let sent: Vec<Destination> =
                     targets.iter().zip(&sendable).filter(|(_, ok)| **ok).map(|(t, _)| t.clone()).collect();
                 let mut results = agent::reach_all(&sent, Duration::from_millis(self.timeout_ms)).into_iter();
                 sendable.iter().map(|ok| if *ok { results.next() } else { None }).collect()
@@ -112,7 +112,7 @@ pub(crate) fn answers(
     stdout: &str,
     stderr: &str,
     program: &str,
-    targets: &[Target],
+    targets: &[Destination],
 ) -> Result<Vec<Option<bool>>, VerifyError> {
     let mut seen: BTreeMap<&str, bool> = BTreeMap::new();
     for line in stdout.lines() {
@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn the_agents_lines_answer_each_target_in_order() {
-        let t = |s: &str| s.parse::<Target>().expect("target");
+        let t = |s: &str| s.parse::<Destination>().expect("target");
         let targets = [t("10.0.0.2:7000"), t("10.0.0.3:7000"), t("10.0.0.9:7000>10.0.1.2:7000")];
         let out = "10.0.0.3:7000 fail\n10.0.0.2:7000 ok\n";
         assert_eq!(answers(out, "", "x", &targets).expect("answers"), [Some(true), Some(false), None]);

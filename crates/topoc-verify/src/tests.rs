@@ -2,7 +2,7 @@
 //! tables and answers probes from a table, to show that a disagreement is reported as a
 //! mismatch and that nothing the engine reports becomes an expectation.
 
-use crate::agent::Target;
+use crate::agent::Destination;
 use crate::deploy::{self, Container};
 use crate::engine::{Engine, NetworkCreate, Owner, SwarmState};
 use crate::error::VerifyError;
@@ -15,7 +15,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use topoc_model::Topology;
+use topoc_model::{Target, Topology};
 use topoc_reach::Analysis;
 
 pub(crate) const PROJECT: &str = "topocv1-t";
@@ -26,13 +26,13 @@ pub(crate) fn topology(text: &str) -> Topology {
     r.topology.unwrap_or_else(|| panic!("resolves: {:?}", r.diagnostics))
 }
 
-pub(crate) fn analysis(t: &Topology, swarm: bool) -> Analysis {
-    topoc_reach::analyze(t, topoc_reach::EngineProfile::default().with_swarm(swarm))
+pub(crate) fn analysis(t: &Topology, target: Target) -> Analysis {
+    topoc_reach::analyze(t, topoc_reach::EngineProfile::default().with_target(target))
 }
 
 /// The probe deployment of `topo`, as a compose run makes it.
 pub(crate) fn deployed(topo: &Topology) -> Topology {
-    deploy::probe_topology(topo, PROJECT, "topoc-probe:test", &BTreeMap::new(), false)
+    deploy::probe_topology(topo, PROJECT, "topoc-probe:test", &BTreeMap::new(), Target::Compose)
 }
 
 pub(crate) fn ip(s: &str) -> IpAddr {
@@ -166,7 +166,7 @@ impl Engine for FakeEngine {
     }
     fn exec_probe(&self, container: &str, args: &[String], _: Duration) -> Result<(String, String), VerifyError> {
         // The agent's own output format, from the table.
-        let targets = args.iter().skip_while(|a| !a.contains(':')).filter_map(|a| a.parse::<Target>().ok());
+        let targets = args.iter().skip_while(|a| !a.contains(':')).filter_map(|a| a.parse::<Destination>().ok());
         let out = targets
             .map(|t| {
                 format!("{t} {}\n", if self.answer(&Origin::Container(container.into()), &t) { "ok" } else { "fail" })
@@ -177,7 +177,7 @@ impl Engine for FakeEngine {
 }
 
 impl FakeEngine {
-    fn answer(&self, origin: &Origin, t: &Target) -> bool {
+    fn answer(&self, origin: &Origin, t: &Destination) -> bool {
         self.answers.get(&(origin.clone(), t.to_string())).copied().unwrap_or(false)
     }
 }
@@ -185,11 +185,11 @@ impl FakeEngine {
 /// Probes from containers go through `exec_probe`, as the live sender sends them; the host,
 /// internet and LAN ones are answered from the same table.
 impl Sender for FakeEngine {
-    fn send(&self, origin: &Origin, targets: &[Target]) -> Result<Vec<Option<bool>>, VerifyError> {
+    fn send(&self, origin: &Origin, targets: &[Destination]) -> Result<Vec<Option<bool>>, VerifyError> {
         match origin {
             Origin::Container(id) => {
                 let mut args = vec!["__probe".to_owned(), "connect".into()];
-                args.extend(targets.iter().map(Target::to_string));
+                args.extend(targets.iter().map(Destination::to_string));
                 let (out, err) = self.exec_probe(id, &args, Duration::from_secs(1))?;
                 crate::send::answers(&out, &err, "fake", targets)
             }
@@ -201,13 +201,13 @@ impl Sender for FakeEngine {
 
 /// The fake engine's containers, as the run reads them.
 pub(crate) fn running(engine: &FakeEngine) -> Vec<Container> {
-    deploy::running_containers(engine, PROJECT, false, engine.containers.len(), Duration::from_secs(1), "")
+    deploy::running_containers(engine, PROJECT, Target::Compose, engine.containers.len(), Duration::from_secs(1), "")
         .expect("all running")
 }
 
 pub(crate) fn probe_all(topo: &Topology, engine: &FakeEngine) -> Vec<Probe> {
     let t = deployed(topo);
-    let a = analysis(topo, false);
+    let a = analysis(topo, Target::Compose);
     let lan = BTreeMap::new();
     let run = Run {
         topo,
@@ -217,7 +217,7 @@ pub(crate) fn probe_all(topo: &Topology, engine: &FakeEngine) -> Vec<Probe> {
         lan_hosts: &lan,
         host_port: 47_001,
         host_addr: None,
-        swarm: false,
+        target: Target::Compose,
     };
     let containers = running(engine);
     run::probe_deployment(&run, engine, &containers, engine, &|_| {}, Instant::now(), Duration::from_secs(60))
@@ -343,7 +343,7 @@ fn what_the_engine_reports_is_observed_never_expected() {
 fn a_container_without_a_service_label_stops_the_run() {
     let mut engine = faithful();
     engine.containers[0].config.labels = None;
-    let err = deploy::running_containers(&engine, PROJECT, false, 3, Duration::from_secs(1), "")
+    let err = deploy::running_containers(&engine, PROJECT, Target::Compose, 3, Duration::from_secs(1), "")
         .expect_err("an unlabelled container");
     assert!(matches!(err, VerifyError::Unreadable { .. }), "{err}");
 }
