@@ -70,6 +70,8 @@ pub struct Report {
     pub probes: Vec<Probe>,
     /// What verify could not deploy or test, and why.
     pub skipped: Vec<String>,
+    /// Per template: which instances were probed, and which were deployed but not.
+    pub sampling: Vec<String>,
     pub teardown_problems: Vec<String>,
     pub seconds: f64,
 }

@@ -13,8 +13,9 @@ use std::net::{IpAddr, SocketAddr};
 use topoc_model::{Driver, NetworkId, NetworkMode, Target, Topology};
 use topoc_reach::{Analysis, Endpoint, Via};
 
-/// Template instances probed per template (the deployment has them all).
-pub(crate) const SAMPLED_INSTANCES: u32 = 2;
+/// Template instances probed per template, the first ones in declaration order (the
+/// deployment has them all, and every container's addresses are compared whatever the bound).
+pub(crate) const INSTANCE_BOUND: u32 = 8;
 
 /// What the planner knows: the spec's topology, the deployment made of it, the analysis, and
 /// where things are on this run.
@@ -45,9 +46,17 @@ struct Rep<'a> {
     container: &'a Container,
     service: &'a topoc_model::Service,
     addrs: BTreeMap<NetworkId, IpAddr>,
-    /// A second container of the class (another member, or another replica), to probe
-    /// member to member (§1.1, ICC).
-    peer: Option<(String, &'a Container)>,
+    /// Other containers of the class (the next member, and another replica of this
+    /// service), to probe member to member (§1.1, ICC).
+    peers: Vec<(String, &'a Container)>,
+}
+
+/// Every probe of a run, and which template instances were probed.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub(crate) probes: Vec<Probe>,
+    /// One line per template: the instances probed, and those deployed but not probed.
+    pub(crate) sampling: Vec<String>,
 }
 
 /// Each bridge network's gateway (the host's address on it, where `to-host` and `published`
@@ -71,8 +80,7 @@ pub(crate) fn free_address(topo: &Topology, network: NetworkId, subnet: ipnet::I
     subnet.hosts().collect::<Vec<_>>().into_iter().rev().take(64).find(|a| !used.contains(a))
 }
 
-/// Why some of the spec's services get no probes on this target, and which template instances
-/// were not probed.
+/// Why some of the spec's services get no probes on this target.
 pub(crate) fn not_probed(topo: &Topology, target: Target) -> Vec<String> {
     let host_mode = |s: &&topoc_model::Service| matches!(s.network_mode, NetworkMode::Host);
     topo.services
@@ -88,21 +96,17 @@ pub(crate) fn not_probed(topo: &Topology, target: Target) -> Vec<String> {
                             || (s.attachments.is_empty() && !host_mode(s)))
                 })
                 .map(|s| {
-                    format!("{}: a stack cannot keep it off every network or in another's namespace; not probed", s.name)
+                    format!(
+                        "{}: a stack cannot keep it off every network or in another's namespace; not probed",
+                        s.name
+                    )
                 }),
         )
-        .chain(topo.templates.iter().filter(|t| t.instances.len() > SAMPLED_INSTANCES as usize).map(|t| {
-            format!(
-                "template `{}`: all {} instances deployed, the first {SAMPLED_INSTANCES} probed (instances are stamped alike)",
-                t.name,
-                t.instances.len()
-            )
-        }))
         .collect()
 }
 
 /// Every probe of the run, in a fixed order.
-pub(crate) fn plan(input: &Input<'_>) -> Vec<Probe> {
+pub(crate) fn plan(input: &Input<'_>) -> Plan {
     let planner = Planner {
         input,
         gateways: match input.target {
@@ -111,7 +115,76 @@ pub(crate) fn plan(input: &Input<'_>) -> Vec<Probe> {
         },
         reps: representatives(input),
     };
-    planner.probes()
+    let mut probes = planner.probes();
+    probes.extend(address_probes(input));
+    Plan { probes, sampling: sampling(input, &planner.reps) }
+}
+
+/// For each template, which instances have a probed class and which do not.
+fn sampling(input: &Input<'_>, reps: &[Rep<'_>]) -> Vec<String> {
+    let classes = &input.analysis.classes;
+    let probed: BTreeSet<(topoc_model::TemplateId, u32)> = reps
+        .iter()
+        .filter_map(|r| classes.classes.iter().find(|c| Endpoint::Class(c.id) == r.endpoint)?.origin)
+        .collect();
+    input
+        .topo
+        .templates
+        .iter()
+        .map(|t| {
+            let mut sampled = Vec::new();
+            let mut not = Vec::new();
+            for (i, name) in t.instances.iter().enumerate() {
+                let list = if probed.contains(&(t.id, i as u32)) { &mut sampled } else { &mut not };
+                list.push(name.as_str());
+            }
+            let names = |v: &[&str]| v.join(", ");
+            let mut line = format!(
+                "template `{}`: instances probed: {}",
+                t.name,
+                if sampled.is_empty() { "none".into() } else { names(&sampled) }
+            );
+            if !not.is_empty() {
+                line.push_str(&format!(
+                    "; deployed, not probed (at most {INSTANCE_BOUND} per template, or no deployable class): {}",
+                    names(&not)
+                ));
+            }
+            line
+        })
+        .collect()
+}
+
+/// An `address` probe for every running container of the deployment on each of its
+/// networks: every replica, member and template instance, sampled or not. The model's address
+/// is the expectation, the engine's the observation.
+fn address_probes(input: &Input<'_>) -> Vec<Probe> {
+    let mut out = Vec::new();
+    for s in &input.topo.services {
+        let names = deploy::compose_names(s);
+        let expanded = names.len() > 1;
+        let deployed = input.deployed.service(s.id);
+        let networks = topoc_reach::classes::effective_networks(input.topo, s);
+        for (k, name) in names.iter().enumerate() {
+            let containers: Vec<&Container> = input.containers.iter().filter(|c| c.service == *name).collect();
+            let several = containers.len() > 1;
+            for (j, c) in containers.into_iter().enumerate() {
+                // The replica whose static address applies: the one a per-replica service is.
+                let replica = if expanded { k } else { 0 };
+                let who = match (expanded, several) {
+                    (true, _) => format!("{} (replica {})", s.name, k + 1),
+                    (false, true) => format!("{} (container {})", s.name, j + 1),
+                    (false, false) => s.name.clone(),
+                };
+                for n in &networks {
+                    let Some(ip) = address_on(input, c, *n) else { continue };
+                    let network = input.deployed.network(*n);
+                    out.extend(crate::observe::address_probe(&who, network, deployed.attachment(*n), replica, ip));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The container of a class member `s` and its address on network `n`, by the network's engine
@@ -139,9 +212,9 @@ fn representatives<'a>(input: &Input<'a>) -> Vec<Rep<'a>> {
         {
             continue;
         }
-        // Instances of a template are stamped alike: two of them test both same-instance and
-        // across-instance paths; the rest would only repeat those probes.
-        if class.origin.is_some_and(|(_, instance)| instance >= SAMPLED_INSTANCES) {
+        // Instances of a template are stamped alike: past the bound, more would only repeat
+        // the same-instance and across-instance probes (their addresses are still compared).
+        if class.origin.is_some_and(|(_, instance)| instance >= INSTANCE_BOUND) {
             continue;
         }
         let compose_name = deploy::compose_names(service)[0].clone();
@@ -150,30 +223,30 @@ fn representatives<'a>(input: &Input<'a>) -> Vec<Rep<'a>> {
             .iter()
             .filter_map(|n| Some((*n, address_on(input, container, *n)?)))
             .collect();
-        let peer = class
-            .members
-            .get(1)
-            .and_then(|m| {
-                let s = topo.service(*m);
-                let name = deploy::compose_names(s)[0].clone();
-                input.containers.iter().find(|c| c.service == name).map(|c| (s.name.clone(), c))
-            })
-            .or_else(|| {
-                let names = deploy::compose_names(service);
-                input
-                    .containers
-                    .iter()
-                    .filter(|c| names.contains(&c.service))
-                    .find(|c| c.id != container.id)
-                    .map(|c| (format!("{} (another replica)", service.name), c))
-            });
+        // Two members of one class must behave alike towards each other: the next member, and
+        // another replica of this one, when there are.
+        let member = class.members.get(1).and_then(|m| {
+            let s = topo.service(*m);
+            let name = deploy::compose_names(s)[0].clone();
+            input.containers.iter().find(|c| c.service == name).map(|c| (s.name.clone(), c))
+        });
+        let replica = {
+            let names = deploy::compose_names(service);
+            input
+                .containers
+                .iter()
+                .filter(|c| names.contains(&c.service))
+                .find(|c| c.id != container.id)
+                .map(|c| (format!("{} (another replica)", service.name), c))
+        };
+        let peers = member.into_iter().chain(replica).collect();
         reps.push(Rep {
             endpoint: Endpoint::Class(class.id),
             name: service.name.clone(),
             container,
             service,
             addrs,
-            peer,
+            peers,
         });
     }
     reps
@@ -230,28 +303,15 @@ impl Planner<'_> {
 
     fn probes(&self) -> Vec<Probe> {
         let mut probes = Vec::new();
-        let mut observed_addresses = Vec::new();
         for a in &self.reps {
             for b in self.reps.iter().filter(|b| b.endpoint != a.endpoint) {
                 self.between(a, b, &mut probes);
             }
             self.outbound(a, &mut probes);
-            // The address the engine gave the representative (its first replica) on each network.
-            for (n, ip) in &a.addrs {
-                let deployed = self.input.deployed.service(a.service.id).attachment(*n);
-                observed_addresses.extend(crate::observe::address_probe(
-                    &a.name,
-                    self.input.deployed.network(*n),
-                    deployed,
-                    0,
-                    *ip,
-                ));
-            }
         }
         for b in &self.reps {
             self.inbound(b, &mut probes);
         }
-        probes.extend(observed_addresses);
         probes
     }
 
@@ -336,7 +396,7 @@ impl Planner<'_> {
                 expected,
             ));
         }
-        if let Some((peer_name, peer)) = &a.peer {
+        for (peer_name, peer) in &a.peers {
             for n in a.addrs.keys() {
                 let Some(ip) = address_on(input, peer, *n) else { continue };
                 let expected = self.has(a.endpoint, a.endpoint, &|v| *v == Via::Network(*n));
@@ -472,5 +532,155 @@ impl Planner<'_> {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::{PROJECT, analysis, container, deployed, topology};
+
+    fn containers(list: &[crate::inspect::Container]) -> Vec<Container> {
+        list.iter().map(|c| Container::from_inspect(c, PROJECT).expect("labelled")).collect()
+    }
+
+    fn planned(topo: &Topology, running: &[Container]) -> Plan {
+        let t = deployed(topo);
+        let a = analysis(topo, Target::Compose);
+        let lan = BTreeMap::new();
+        plan(&Input {
+            topo,
+            deployed: &t,
+            analysis: &a,
+            project: PROJECT,
+            containers: running,
+            lan_hosts: &lan,
+            host_port: 47_001,
+            gwbridge: None,
+            host_addr: None,
+            target: Target::Compose,
+        })
+    }
+
+    fn direct_between<'a>(p: &'a Plan, from: &str, to: &str) -> Vec<&'a Probe> {
+        p.probes.iter().filter(|x| x.kind == Kind::Direct && x.from == from && x.to == to).collect()
+    }
+
+    #[test]
+    fn two_members_of_a_class_and_two_replicas_probe_each_other() {
+        // a and b are one class (same networks); a also has a second replica. On `quiet`
+        // (icc off) the model expects them blocked, on `open` reachable.
+        let topo = topology(
+            "topology: t
+networks:
+  quiet: { subnet: 10.63.0.0/24, icc: false }
+  open: { subnet: 10.64.0.0/24 }
+services:
+  a: { image: x, replicas: 2, networks: [quiet, open] }
+  b: { image: x, networks: [quiet, open] }
+",
+        );
+        let running = containers(&[
+            container("a1", "a", &[("quiet", "10.63.0.2"), ("open", "10.64.0.2")]),
+            container("a2", "a", &[("quiet", "10.63.0.3"), ("open", "10.64.0.3")]),
+            container("b1", "b", &[("quiet", "10.63.0.4"), ("open", "10.64.0.4")]),
+        ]);
+        let p = planned(&topo, &running);
+        for peer in ["b", "a (another replica)"] {
+            let probes = direct_between(&p, "a", peer);
+            let on = |n: &str| probes.iter().find(|x| x.detail.contains(n)).map(|x| x.expected);
+            assert_eq!((on("`quiet`"), on("`open`")), (Some(false), Some(true)), "{peer}: {probes:#?}");
+        }
+        // Every container's addresses are compared, each replica's too.
+        let compared: BTreeSet<&str> =
+            p.probes.iter().filter(|x| x.kind == Kind::Address).map(|x| x.from.as_str()).collect();
+        assert_eq!(compared, ["a (container 1)", "a (container 2)", "b"].into_iter().collect());
+    }
+
+    #[test]
+    fn template_instances_are_probed_up_to_the_bound_and_the_rest_named() {
+        let ids: Vec<String> = (0..INSTANCE_BOUND + 2).map(|i| format!("i{i}")).collect();
+        let topo = topology(&format!(
+            "topology: t
+pools:
+  p: {{ range: 10.70.0.0/16, prefix: 24 }}
+templates:
+  tenant:
+    instances: [{}]
+    networks: {{ \"net-{{id}}\": {{ pool: p }} }}
+    services: {{ \"app-{{id}}\": {{ image: x, networks: {{ \"net-{{id}}\": {{ ip: .5 }} }} }} }}
+",
+            ids.join(", ")
+        ));
+        let list: Vec<crate::inspect::Container> = ids
+            .iter()
+            .enumerate()
+            .map(|(k, id)| {
+                container(&format!("c{k}"), &format!("app-{id}"), &[(&format!("net-{id}"), &format!("10.70.{k}.5"))])
+            })
+            .collect();
+        let p = planned(&topo, &containers(&list));
+        let egress: BTreeSet<&str> =
+            p.probes.iter().filter(|x| x.kind == Kind::Egress).map(|x| x.from.as_str()).collect();
+        let bound = INSTANCE_BOUND as usize;
+        assert_eq!(
+            egress,
+            ids[..bound]
+                .iter()
+                .map(|i| format!("app-{i}"))
+                .collect::<BTreeSet<_>>()
+                .iter()
+                .map(String::as_str)
+                .collect()
+        );
+        assert_eq!(p.sampling.len(), 1);
+        let line = &p.sampling[0];
+        assert!(line.contains(&format!("instances probed: {}", ids[..bound].join(", "))), "{line}");
+        assert!(line.ends_with(&ids[bound..].join(", ")), "{line}");
+        // The instances past the bound still have their addresses compared.
+        let compared = p.probes.iter().filter(|x| x.kind == Kind::Address && x.observed == Some(true)).count();
+        assert_eq!(compared, ids.len());
+    }
+
+    #[test]
+    fn each_replica_is_compared_with_its_own_static_address() {
+        let topo = topology(
+            "topology: t
+networks:
+  m: { subnet: 10.65.0.0/24 }
+services:
+  pool: { image: x, replicas: 2, networks: { m: { range: .10-.11 } } }
+",
+        );
+        // The engine swapped the two replicas' addresses.
+        let running = containers(&[
+            container("p1", "pool-1", &[("m", "10.65.0.11")]),
+            container("p2", "pool-2", &[("m", "10.65.0.10")]),
+        ]);
+        let p = planned(&topo, &running);
+        let verdicts: Vec<(&str, Option<bool>)> =
+            p.probes.iter().filter(|x| x.kind == Kind::Address).map(|x| (x.from.as_str(), x.observed)).collect();
+        assert_eq!(verdicts, [("pool (replica 1)", Some(false)), ("pool (replica 2)", Some(false))]);
+        assert!(p.probes.iter().filter(|x| x.kind == Kind::Address).all(|x| x.expected));
+    }
+
+    #[test]
+    fn a_template_with_all_instances_probed_says_so() {
+        let topo = topology(
+            "topology: t
+pools:
+  p: { range: 10.71.0.0/16, prefix: 24 }
+templates:
+  tenant:
+    instances: [alpha, beta]
+    networks: { \"net-{id}\": { pool: p } }
+    services: { \"app-{id}\": { image: x, networks: [\"net-{id}\"] } }
+",
+        );
+        let running = containers(&[
+            container("a", "app-alpha", &[("net-alpha", "10.71.0.2")]),
+            container("b", "app-beta", &[("net-beta", "10.71.1.2")]),
+        ]);
+        assert_eq!(planned(&topo, &running).sampling, ["template `tenant`: instances probed: alpha, beta"]);
     }
 }

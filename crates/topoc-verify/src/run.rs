@@ -9,7 +9,7 @@ use crate::engine::Engine;
 use crate::error::VerifyError;
 use crate::host;
 use crate::plan;
-use crate::probe::{Kind, Probe};
+use crate::probe::Kind;
 use crate::send::{self, Sender};
 use crate::{Options, Report};
 use std::collections::{BTreeMap, BTreeSet};
@@ -110,7 +110,8 @@ pub(crate) fn verify(
         host_addr,
         target: opts.target,
     };
-    let mut probes = probe_deployment(&run, engine, &containers, &sender, &say, started, opts.deadline)?;
+    let plan::Plan { mut probes, sampling } =
+        probe_deployment(&run, engine, &containers, &sender, &say, started, opts.deadline)?;
 
     let mut skipped: Vec<String> = dropped.into_iter().chain(plan::not_probed(topo, opts.target)).collect();
     // §4: the routing mesh balances through IPVS; a kernel without it cannot carry mesh
@@ -134,6 +135,7 @@ pub(crate) fn verify(
         target: opts.target,
         probes,
         skipped,
+        sampling,
         teardown_problems: Vec::new(),
         seconds: started.elapsed().as_secs_f64(),
     })
@@ -309,7 +311,7 @@ pub(crate) fn probe_deployment(
     say: &dyn Fn(&str),
     started: Instant,
     deadline: Duration,
-) -> Result<Vec<Probe>, VerifyError> {
+) -> Result<plan::Plan, VerifyError> {
     // The host's address on docker_gwbridge, through which Swarm tasks with egress reach it: a
     // place to send a probe to, not an expectation.
     let gwbridge = if run.target == Target::Swarm {
@@ -317,7 +319,7 @@ pub(crate) fn probe_deployment(
     } else {
         None
     };
-    let mut probes = plan::plan(&plan::Input {
+    let mut plan = plan::plan(&plan::Input {
         topo: run.topo,
         deployed: run.deployed,
         analysis: run.analysis,
@@ -343,11 +345,11 @@ pub(crate) fn probe_deployment(
         inspected.insert(name, network);
     }
     let lookup = |name: &str| inspected.get(name).cloned().flatten();
-    probes.extend(crate::observe::gateway_probes(run.deployed, &engine_name, &lookup, run.target));
-    say(&format!("sending {} probes", probes.len()));
-    send::send_all(&mut probes, sender, started, deadline)?;
-    probes.sort_by(|a, b| (a.kind, &a.from, &a.to, &a.detail).cmp(&(b.kind, &b.from, &b.to, &b.detail)));
-    Ok(probes)
+    plan.probes.extend(crate::observe::gateway_probes(run.deployed, &engine_name, &lookup, run.target));
+    say(&format!("sending {} probes", plan.probes.len()));
+    send::send_all(&mut plan.probes, sender, started, deadline)?;
+    plan.probes.sort_by(|a, b| (a.kind, &a.from, &a.to, &a.detail).cmp(&(b.kind, &b.from, &b.to, &b.detail)));
+    Ok(plan)
 }
 
 fn sanitize(name: &str) -> String {

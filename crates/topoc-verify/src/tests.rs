@@ -222,6 +222,7 @@ pub(crate) fn probe_all(topo: &Topology, engine: &FakeEngine) -> Vec<Probe> {
     let containers = running(engine);
     run::probe_deployment(&run, engine, &containers, engine, &|_| {}, Instant::now(), Duration::from_secs(60))
         .expect("the run loop finishes")
+        .probes
 }
 
 const SPEC: &str = "topology: t

@@ -223,6 +223,9 @@ fn table(r: &topoc_verify::Report, all: bool) -> String {
     for s in &r.skipped {
         out.push_str(&format!("skipped: {s}\n"));
     }
+    for s in &r.sampling {
+        out.push_str(&format!("sampled: {s}\n"));
+    }
     for p in &r.teardown_problems {
         out.push_str(&format!("teardown problem: {p}\n"));
     }
