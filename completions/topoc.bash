@@ -831,7 +831,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__instance__subcmd__add)
-            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --dry-run --out --color --verbose --help"
+            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --dry-run --target --allow-drop --out --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -867,6 +867,14 @@ _topoc() {
                     ;;
                 --policy)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "compose swarm" -- "${cur}"))
+                    return 0
+                    ;;
+                --allow-drop)
+                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -941,7 +949,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__instance__subcmd__remove)
-            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --dry-run --out --color --verbose --help"
+            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --dry-run --target --allow-drop --out --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -977,6 +985,14 @@ _topoc() {
                     ;;
                 --policy)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "compose swarm" -- "${cur}"))
+                    return 0
+                    ;;
+                --allow-drop)
+                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -1113,7 +1129,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__verify)
-            opts="-f -o -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --config --baseline --target --output --probe-timeout-ms --deadline --all --dump-compose --use-existing-swarm --keep-probe-image --color --verbose --help"
+            opts="-f -o -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --config --baseline --target --output --probe-timeout-ms --deadline --all --dump-compose --use-existing-swarm --keep-probe-image --all-instances --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -270,6 +270,7 @@ complete -c topoc -n "__fish_topoc_using_subcommand verify" -l compose -d 'Read 
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l all -d 'Print every probe, not only mismatches'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l use-existing-swarm -d 'With --target swarm: deploy into the swarm the engine is already part of (refused by default: verify initialises and leaves a swarm of its own)'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l keep-probe-image -d 'Leave the probe image this run imports (`topoc-probe:<hash of this build>`) on the engine for later runs; remove it with `docker rmi`. By default the run removes it'
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l all-instances -d 'Probe every instance of every template, not only the first two of each (all are deployed either way): for an instance added with `topoc instance add`'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c topoc -n "__fish_topoc_using_subcommand diff" -l git -d 'Compare the spec, its lock and its `topoc.toml` at this git revision with the working tree' -r
@@ -362,7 +363,40 @@ complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_su
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l profile -d 'Compose profiles to enable (repeatable)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l policy -d 'A side file with `policy:` (and `lints:`) for a compose file, in the spec\'s syntax' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l out -d 'The Compose file of the deployment: services are started and stopped through it, and it is rewritten (as `topoc build --out` would) for the new instance set' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l target -d 'The deploy target: its capability check reports what it would ignore or refuse' -r -f -a "compose\t'`compose.yaml` for Docker Compose v2'
+swarm\t'A stack file for `docker stack deploy`'"
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l allow-drop -d 'Accept losing a feature the target cannot carry (repeat, or separate with commas): its finding becomes a warning and the artifact leaves it out (docs/targets.md)' -r -f -a "bridge-network\t''
+overlay-network\t''
+local-network\t''
+icc\t''
+gateway\t''
+ip-range\t''
+ipv6\t''
+static-address\t''
+mac\t''
+gw-priority\t''
+host-ip\t''
+secret-environment\t''
+external-secret\t''
+host-network\t''
+no-network\t''
+shared-namespace\t''
+privileged\t''
+security-opt\t''
+gpus\t''
+depends-on\t''
+restart\t''
+endpoint-mode\t''
+placement\t''
+update-config\t''
+deploy-labels\t''
+cpu-reservation\t''
+dnsrr-ingress\t''
+global-replicas\t''
+ingress-egress\t''
+carried-key\t''
+config-source\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l out -d 'The artifact of the deployment, rewritten (as `topoc build --out` would) for the new instance set: the Compose file services are started and stopped through (default `compose.yaml`), or with `--target swarm` the stack file deployed (default `stack.yaml`)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -382,7 +416,40 @@ complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_su
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l profile -d 'Compose profiles to enable (repeatable)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l policy -d 'A side file with `policy:` (and `lints:`) for a compose file, in the spec\'s syntax' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l out -d 'The Compose file of the deployment: services are started and stopped through it, and it is rewritten (as `topoc build --out` would) for the new instance set' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l target -d 'The deploy target: its capability check reports what it would ignore or refuse' -r -f -a "compose\t'`compose.yaml` for Docker Compose v2'
+swarm\t'A stack file for `docker stack deploy`'"
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l allow-drop -d 'Accept losing a feature the target cannot carry (repeat, or separate with commas): its finding becomes a warning and the artifact leaves it out (docs/targets.md)' -r -f -a "bridge-network\t''
+overlay-network\t''
+local-network\t''
+icc\t''
+gateway\t''
+ip-range\t''
+ipv6\t''
+static-address\t''
+mac\t''
+gw-priority\t''
+host-ip\t''
+secret-environment\t''
+external-secret\t''
+host-network\t''
+no-network\t''
+shared-namespace\t''
+privileged\t''
+security-opt\t''
+gpus\t''
+depends-on\t''
+restart\t''
+endpoint-mode\t''
+placement\t''
+update-config\t''
+deploy-labels\t''
+cpu-reservation\t''
+dnsrr-ingress\t''
+global-replicas\t''
+ingress-egress\t''
+carried-key\t''
+config-source\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l out -d 'The artifact of the deployment, rewritten (as `topoc build --out` would) for the new instance set: the Compose file services are started and stopped through (default `compose.yaml`), or with `--target swarm` the stack file deployed (default `stack.yaml`)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -6,6 +6,14 @@
 //!
 //! The plan is data: `topoc instance` prints it (`--dry-run`, `--format json` for a program
 //! that drives the Docker API itself) or runs it.
+//!
+//! On Swarm there is no connection that leaves a service's tasks alone: a service's networks
+//! are part of its task spec, and Swarm replaces every task when they change (measured on
+//! 20.10.24, docs/targets.md). The attached services are updated by `docker stack deploy` of
+//! the stack file with the instance in it, once, under each service's `update_config`; a
+//! `docker service update --network-add` before it would replace the tasks a second time at
+//! that deploy, because the CLI orders the networks it adds by id and the stack file by name,
+//! and Swarm compares the lists in order.
 
 use crate::instance::Allocation;
 use crate::ir::{Origin, Topology};
@@ -52,6 +60,96 @@ pub enum Operation {
     RemoveNetwork {
         name: String,
     },
+    /// Swarm: `docker stack deploy` of the rebuilt stack file. It creates the instance's
+    /// networks and services and updates the services the template attaches (their tasks are
+    /// replaced, see [`TaskReplacement`]); services whose definition did not change keep their
+    /// tasks.
+    DeployStack {
+        stack: String,
+    },
+    /// Swarm: remove one of the instance's services (`<stack>_<service>`); `docker stack
+    /// deploy` never removes a service the file no longer has.
+    RemoveSwarmService {
+        service: String,
+    },
+}
+
+/// How Swarm replaces the tasks of a service the template attaches, when its networks change.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TaskReplacement {
+    pub service: String,
+    pub replicas: u32,
+    /// `update_config.order`: `start-first` starts each new task before stopping the old one.
+    pub order: UpdateOrder,
+    /// `update_config.parallelism` (Swarm's default, 1, when the spec sets none; 0 is all at once).
+    pub parallelism: u64,
+    /// Some task keeps serving throughout: start-first, or more replicas than are replaced at once.
+    pub available_throughout: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UpdateOrder {
+    StopFirst,
+    StartFirst,
+}
+
+/// The Swarm plan: the operations, and the task replacements `DeployStack` causes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SwarmPlan {
+    pub operations: Vec<Operation>,
+    pub replaced: Vec<TaskReplacement>,
+}
+
+/// The Swarm operations that add `allocation`'s instance to a running stack of `topology`.
+pub fn add_swarm(topology: &Topology, allocation: &Allocation) -> SwarmPlan {
+    SwarmPlan {
+        operations: vec![Operation::DeployStack { stack: topology.name.clone() }],
+        replaced: replaced(topology, allocation),
+    }
+}
+
+/// The Swarm operations that take the instance out again: its services removed, the stack
+/// deployed without it (the attached services' tasks replaced), its networks removed once
+/// the replaced tasks have left them. `topology` still holds the instance.
+pub fn remove_swarm(topology: &Topology, allocation: &Allocation) -> SwarmPlan {
+    let mut operations: Vec<Operation> = own_services(topology, allocation)
+        .into_iter()
+        .map(|s| Operation::RemoveSwarmService { service: format!("{}_{s}", topology.name) })
+        .collect();
+    operations.push(Operation::DeployStack { stack: topology.name.clone() });
+    operations.extend(allocation.networks.iter().map(|n| Operation::RemoveNetwork { name: n.engine_name.clone() }));
+    SwarmPlan { operations, replaced: replaced(topology, allocation) }
+}
+
+fn replaced(topology: &Topology, allocation: &Allocation) -> Vec<TaskReplacement> {
+    let mut out: Vec<TaskReplacement> = Vec::new();
+    for s in allocation.services.iter().filter(|s| s.attached) {
+        if out.iter().any(|r| r.service == s.service) {
+            continue;
+        }
+        let Some(service) = topology.services.iter().find(|x| x.name == s.service) else { continue };
+        let update = service.deploy.carried.iter().find(|(k, _)| k == "update_config").map(|(_, v)| v);
+        let order = match update.and_then(|u| u.get("order")).and_then(|o| o.as_str()) {
+            Some("start-first") => UpdateOrder::StartFirst,
+            _ => UpdateOrder::StopFirst,
+        };
+        let parallelism = update
+            .and_then(|u| u.get("parallelism"))
+            .and_then(|p| p.as_u64())
+            .or(service.deploy.update_parallelism.map(u64::from))
+            .unwrap_or(1);
+        let replicas = service.replicas.max(1);
+        let at_once = if parallelism == 0 { u64::from(replicas) } else { parallelism };
+        out.push(TaskReplacement {
+            service: s.service.clone(),
+            replicas,
+            order,
+            parallelism,
+            available_throughout: order == UpdateOrder::StartFirst || at_once < u64::from(replicas),
+        });
+    }
+    out
 }
 
 /// The operations that add `allocation`'s instance to a running deployment of `topology`
@@ -123,7 +221,7 @@ fn containers(topology: &Topology, service: &str) -> Vec<String> {
 }
 
 /// The operation as the `docker` command line that performs it (`compose` names the built
-/// artifact for `StartService` / `StopService`).
+/// artifact for `StartService` / `StopService`, the stack file for `DeployStack`).
 pub fn command_line(op: &Operation, project: &str, compose: &str) -> Vec<String> {
     let mut args: Vec<String> = vec!["docker".into()];
     let mut push = |a: &str| args.push(a.to_owned());
@@ -206,6 +304,16 @@ pub fn command_line(op: &Operation, project: &str, compose: &str) -> Vec<String>
         }
         Operation::RemoveNetwork { name } => {
             for a in ["network", "rm", name] {
+                push(a);
+            }
+        }
+        Operation::DeployStack { stack } => {
+            for a in ["stack", "deploy", "-c", compose, stack] {
+                push(a);
+            }
+        }
+        Operation::RemoveSwarmService { service } => {
+            for a in ["service", "rm", service] {
                 push(a);
             }
         }

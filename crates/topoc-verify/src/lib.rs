@@ -47,6 +47,9 @@ pub struct Options {
     pub dump_compose: Option<std::path::PathBuf>,
     /// Deploy as a Swarm stack (`docker stack deploy`) instead of a Compose project.
     pub swarm: bool,
+    /// Probe every instance of every template, not only the first two (instances are
+    /// stamped alike, but one added at run time is the one to prove).
+    pub all_instances: bool,
 }
 
 #[derive(Debug, Serialize)]

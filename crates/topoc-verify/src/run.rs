@@ -349,6 +349,7 @@ pub(crate) fn verify(
         gwbridge,
         host_addr,
         opts.swarm,
+        if opts.all_instances { u32::MAX } else { SAMPLED_INSTANCES },
     );
     let engine_name = |n: &topoc_model::Network| {
         if n.external {
@@ -369,7 +370,7 @@ pub(crate) fn verify(
                 .filter(|s| opts.swarm && (matches!(s.network_mode, NetworkMode::None | NetworkMode::Service(_)) || (s.attachments.is_empty() && !matches!(s.network_mode, NetworkMode::Host))))
                 .map(|s| format!("{}: a stack cannot keep it off every network or in another's namespace; not probed", s.name)),
         )
-        .chain(topo.templates.iter().filter(|t| t.instances.len() > SAMPLED_INSTANCES as usize).map(|t| {
+        .chain(topo.templates.iter().filter(|t| !opts.all_instances && t.instances.len() > SAMPLED_INSTANCES as usize).map(|t| {
             format!(
                 "template `{}`: all {} instances deployed, the first {SAMPLED_INSTANCES} probed (instances are stamped alike)",
                 t.name,
@@ -522,7 +523,8 @@ fn docker_gwbridge_gateway() -> Option<IpAddr> {
     v[0]["IPAM"]["Config"].as_array()?.iter().find_map(|c| c["Gateway"].as_str()?.parse().ok())
 }
 
-/// Template instances probed per template (the deployment has them all).
+/// Template instances probed per template (the deployment has them all) unless
+/// `Options::all_instances`.
 const SAMPLED_INSTANCES: u32 = 2;
 
 #[allow(clippy::too_many_arguments)]
@@ -538,6 +540,7 @@ fn plan(
     gwbridge: Option<IpAddr>,
     host_addr: Option<IpAddr>,
     swarm: bool,
+    sampled_instances: u32,
 ) -> Vec<Probe> {
     let classes = &analysis.classes;
     let hops = |a: Endpoint, b: Endpoint| analysis.reach.hops(a, b).to_vec();
@@ -569,7 +572,7 @@ fn plan(
         }
         // Instances of a template are stamped alike: two of them test both same-instance and
         // across-instance paths; the rest would only repeat those probes.
-        if class.origin.is_some_and(|(_, instance)| instance >= SAMPLED_INSTANCES) {
+        if class.origin.is_some_and(|(_, instance)| instance >= sampled_instances) {
             continue;
         }
         let compose_name = deploy::compose_names(service)[0].clone();
