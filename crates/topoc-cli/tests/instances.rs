@@ -207,3 +207,26 @@ fn on_swarm_the_plan_is_a_stack_deploy_and_says_what_swarm_replaces() {
         "{text}"
     );
 }
+
+/// examples/pantheon/README.md shows project 25 created at run time in place of the backend's
+/// `calculateProjectSubnet`: what `alloc` and `instance add --dry-run` print today.
+#[test]
+fn the_pantheon_readme_shows_what_alloc_and_instance_add_print() {
+    let example = support::repo_root().join("examples/pantheon");
+    let readme = std::fs::read_to_string(example.join("README.md")).expect("README");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["topology.yaml", "topology.lock"] {
+        std::fs::copy(example.join(f), dir.path().join(f)).expect("copy");
+    }
+    for args in [
+        &["alloc", "topology.yaml", "project", "25"][..],
+        &["instance", "add", "topology.yaml", "project", "25", "--dry-run"],
+    ] {
+        let out = topoc(dir.path(), args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let shown = format!("$ topoc {}\n{}", args.join(" "), String::from_utf8_lossy(&out.stdout));
+        assert!(readme.contains(&shown), "examples/pantheon/README.md does not show the current output:\n{shown}");
+    }
+    // The dry run changed nothing.
+    assert!(!dir.path().join("topology.instances.toml").exists());
+}
