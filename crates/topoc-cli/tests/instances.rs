@@ -230,3 +230,88 @@ fn the_pantheon_readme_shows_what_alloc_and_instance_add_print() {
     // The dry run changed nothing.
     assert!(!dir.path().join("topology.instances.toml").exists());
 }
+
+/// examples/macvlan-runtimes: eth1's LAN moves from 192.168.20.0/24 to 192.168.30.0/24. The
+/// spec after the move says so (network, name, gateway, range, and runtime-3's address planned
+/// for the new subnet, its MAC kept: the README's FIX 7).
+fn macvlan_move(dir: &Path, moved: &str) {
+    let example = support::repo_root().join("examples/macvlan-runtimes");
+    let deployed = std::fs::read_to_string(example.join("topology.yaml")).expect("spec");
+    std::fs::write(dir.join("deployed.yaml"), &deployed).expect("write");
+    std::fs::write(dir.join("topology.yaml"), moved).expect("write");
+    for lock in ["deployed.lock", "topology.lock"] {
+        std::fs::copy(example.join("topology.lock"), dir.join(lock)).expect("copy lock");
+    }
+}
+
+const MOVE: [&str; 8] = [
+    "instance",
+    "move",
+    "topology.yaml",
+    "macvlan_eth1_192.168.30.0_24",
+    "--was",
+    "macvlan_eth1_192.168.20.0_24",
+    "--from",
+    "deployed.yaml",
+];
+
+#[test]
+fn instance_move_reconnects_the_lan_members_with_their_address_and_mac() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let example = support::repo_root().join("examples/macvlan-runtimes/topology.yaml");
+    let moved = std::fs::read_to_string(example).expect("spec").replace("192.168.20", "192.168.30");
+    macvlan_move(dir.path(), &moved);
+    let out = topoc(dir.path(), &[&MOVE[..], &["--dry-run"]].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let commands: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        commands,
+        [
+            "docker network disconnect macvlan_eth1_192.168.20.0_24 macvlan-runtimes-runtime-3-1",
+            "docker network rm macvlan_eth1_192.168.20.0_24",
+            "docker network create --driver macvlan --subnet 192.168.30.0/24 --gateway 192.168.30.1 --ip-range \
+             192.168.30.224/27 --opt parent=eth1 --opt macvlan_mode=bridge --label \
+             com.docker.compose.network=macvlan_eth1_192.168.30.0_24 --label com.docker.compose.project=macvlan-runtimes \
+             macvlan_eth1_192.168.30.0_24",
+            "docker network connect --ip 192.168.30.23 macvlan_eth1_192.168.30.0_24 macvlan-runtimes-runtime-3-1  \
+             # MAC 02:42:c0:a8:14:17: through the API",
+        ]
+    );
+    let out = topoc(dir.path(), &[&MOVE[..], &["--dry-run", "--format", "json"]].concat());
+    let plan = json(&out.stdout);
+    let connect = &plan["operations"][3];
+    assert_eq!(connect["op"], "connect");
+    assert_eq!(connect["ip"], "192.168.30.23");
+    assert_eq!(connect["mac"], "02:42:c0:a8:14:17");
+    // Run for real, the CLI cannot keep the MAC: refused before any operation.
+    let out = topoc(dir.path(), &MOVE);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nothing was done"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn instance_move_is_checked_by_the_model_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let example = support::repo_root().join("examples/macvlan-runtimes/topology.yaml");
+    // The issue's "same address": runtime-3 keeps 192.168.20.23, outside the new subnet.
+    let moved = std::fs::read_to_string(example)
+        .expect("spec")
+        .replace("192.168.20.0", "192.168.30.0")
+        .replace("192.168.20.1\n", "192.168.30.1\n")
+        .replace("192.168.20.224", "192.168.30.224");
+    macvlan_move(dir.path(), &moved);
+    let out = topoc(dir.path(), &[&MOVE[..], &["--dry-run"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("topoc::address-outside-subnet"));
+    assert!(out.stdout.is_empty(), "a plan was printed for a topology with errors");
+    // A network that is not a LAN is not moved.
+    let out =
+        topoc(dir.path(), &["instance", "move", "deployed.yaml", "uplink", "--from", "deployed.yaml", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("moves macvlan and ipvlan networks"));
+}

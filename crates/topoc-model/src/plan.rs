@@ -44,6 +44,11 @@ pub enum Operation {
         container: String,
         ip: Option<IpAddr>,
         ip6: Option<IpAddr>,
+        /// The endpoint's MAC address (`instance move` keeps a macvlan vNIC's). The `docker
+        /// network connect` CLI has no flag for it: only the API sets it (`EndpointSettings.
+        /// MacAddress`, API 1.44, Engine 25.0 and later).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        mac: Option<String>,
     },
     /// Start a service of the instance (through Compose, so its container carries Compose's
     /// labels and a later `up` sees it as its own).
@@ -183,6 +188,7 @@ pub fn add(topology: &Topology, allocation: &Allocation) -> Vec<Operation> {
                 container,
                 ip: s.addresses.get(replica).copied(),
                 ip6: s.ip6,
+                mac: None,
             });
         }
     }
@@ -205,6 +211,122 @@ pub fn remove(topology: &Topology, allocation: &Allocation) -> Vec<Operation> {
     }
     ops.extend(allocation.networks.iter().map(|n| Operation::RemoveNetwork { name: n.engine_name.clone() }));
     ops
+}
+
+/// Why a network cannot be moved to a new subnet in place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoveRefusal {
+    UnknownNetwork { name: String, side: &'static str },
+    NotALan { name: String, driver: String },
+    SameSubnet { name: String },
+    MembersDiffer { name: String, before: Vec<String>, after: Vec<String> },
+}
+
+impl std::fmt::Display for MoveRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MoveRefusal::UnknownNetwork { name, side } => write!(f, "the {side} spec has no network `{name}`"),
+            MoveRefusal::NotALan { name, driver } => write!(
+                f,
+                "network `{name}` is a {driver} network: `instance move` moves macvlan and ipvlan networks (a LAN whose \
+                 subnet changed); pooled networks keep their subnet through the lock"
+            ),
+            MoveRefusal::SameSubnet { name } => {
+                write!(f, "network `{name}` has the same subnet in both specs: nothing to move")
+            }
+            MoveRefusal::MembersDiffer { name, before, after } => write!(
+                f,
+                "network `{name}` has other members after the move ({}) than before ({}): a move changes the subnet, \
+                 not who is on it",
+                after.join(", "),
+                before.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for MoveRefusal {}
+
+/// The operations that move LAN network `was` of `before` to network `now` of `after` (the
+/// same network with another subnet, and maybe another name): every member disconnected, the
+/// old network removed (engines before moby#47318, 20.10.24 among them, refuse a second
+/// macvlan network on one parent), the new one created, every member connected with the
+/// address and MAC `after` gives it. Nothing else is touched: the other networks' endpoints
+/// stay, so no container restarts.
+pub fn move_network(before: &Topology, after: &Topology, was: &str, now: &str) -> Result<Vec<Operation>, MoveRefusal> {
+    fn find<'t>(t: &'t Topology, name: &str, side: &'static str) -> Result<&'t crate::ir::Network, MoveRefusal> {
+        t.networks.iter().find(|n| n.name == name).ok_or(MoveRefusal::UnknownNetwork { name: name.into(), side })
+    }
+    let (old, new) = (find(before, was, "old")?, find(after, now, "new")?);
+    for n in [old, new] {
+        if !matches!(n.driver, crate::ir::Driver::Macvlan | crate::ir::Driver::Ipvlan) {
+            return Err(MoveRefusal::NotALan { name: n.name.clone(), driver: n.driver.as_str().into() });
+        }
+    }
+    if old.subnet.as_ref().map(|s| s.net) == new.subnet.as_ref().map(|s| s.net) {
+        return Err(MoveRefusal::SameSubnet { name: now.into() });
+    }
+    let members = |t: &Topology, id: crate::ir::NetworkId| -> Vec<String> {
+        t.services.iter().filter(|s| s.attachments.iter().any(|a| a.network == id)).map(|s| s.name.clone()).collect()
+    };
+    let (members_before, members_after) = (members(before, old.id), members(after, new.id));
+    if members_before != members_after {
+        return Err(MoveRefusal::MembersDiffer { name: now.into(), before: members_before, after: members_after });
+    }
+    let engine_name = |t: &Topology, n: &crate::ir::Network| {
+        n.engine_name.clone().unwrap_or_else(|| format!("{}_{}", t.name, n.name))
+    };
+    let mut ops = Vec::new();
+    for service in &members_before {
+        for container in containers(before, service) {
+            ops.push(Operation::Disconnect { network: engine_name(before, old), container });
+        }
+    }
+    ops.push(Operation::RemoveNetwork { name: engine_name(before, old) });
+    ops.push(create_network(after, new, engine_name(after, new)));
+    for s in after.services.iter().filter(|s| members_after.contains(&s.name)) {
+        let Some(a) = s.attachments.iter().find(|a| a.network == new.id) else { continue };
+        for (replica, container) in containers(after, &s.name).into_iter().enumerate() {
+            ops.push(Operation::Connect {
+                network: engine_name(after, new),
+                container,
+                ip: a.addresses.get(replica).copied(),
+                ip6: a.ip6,
+                mac: a.mac.clone(),
+            });
+        }
+    }
+    Ok(ops)
+}
+
+/// A network as Compose would create it: the driver options the Compose artifact writes
+/// (parent, mode, ...), the gateway the engine gets, Compose's labels.
+fn create_network(topology: &Topology, n: &crate::ir::Network, name: String) -> Operation {
+    let mut options: Vec<(String, String)> = Vec::new();
+    if let Some(parent) = &n.parent {
+        options.push(("parent".into(), parent.clone()));
+    }
+    if let Some(mode) = &n.mode {
+        let key = if n.driver == crate::ir::Driver::Ipvlan { "ipvlan_mode" } else { "macvlan_mode" };
+        options.push((key.into(), mode.clone()));
+    }
+    options.extend(n.driver_opts.iter().cloned());
+    Operation::CreateNetwork {
+        name,
+        driver: n.driver.as_str().to_owned(),
+        subnet: n.subnet.as_ref().map(|s| s.net.to_string()),
+        gateway: n.effective_gateway(),
+        ip_range: n.ip_range.map(|r| r.to_string()),
+        subnet6: n.subnet6.as_ref().map(|s| s.net.to_string()),
+        gateway6: n.effective_gateway6(),
+        internal: !n.egress,
+        attachable: n.attachable,
+        options,
+        labels: vec![
+            ("com.docker.compose.network".into(), n.name.clone()),
+            ("com.docker.compose.project".into(), topology.name.clone()),
+        ],
+    }
 }
 
 fn own_services(topology: &Topology, allocation: &Allocation) -> Vec<String> {
@@ -273,7 +395,7 @@ pub fn command_line(op: &Operation, project: &str, compose: &str) -> Vec<String>
             }
             push(name);
         }
-        Operation::Connect { network, container, ip, ip6 } => {
+        Operation::Connect { network, container, ip, ip6, mac: _ } => {
             push("network");
             push("connect");
             if let Some(ip) = ip {

@@ -30,6 +30,9 @@ pub(crate) enum InstanceAction {
     /// Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect
     /// the attached services, remove its networks, and free its allocation in the lock.
     Remove(InstanceChange),
+    /// Move a LAN (macvlan/ipvlan network) whose subnet changed: check the spec as it is after
+    /// the move, then reconnect every member to the new network with its address and MAC.
+    Move(super::instance_move::MoveArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -71,6 +74,7 @@ pub(crate) fn exec(args: &InstanceArgs, reporter: &Reporter) -> Exit {
     match &args.action {
         InstanceAction::Add(change) => run(change, Action::Add, reporter),
         InstanceAction::Remove(change) => run(change, Action::Remove, reporter),
+        InstanceAction::Move(args) => super::instance_move::exec(args, reporter),
     }
 }
 
@@ -294,7 +298,7 @@ fn record(spec: &Path, file: &topoc_model::instance::InstancesFile, after: &Outc
     Ok(())
 }
 
-fn execute(op: &Operation, project: &str, compose: &str) -> Result<(), String> {
+pub(crate) fn execute(op: &Operation, project: &str, compose: &str) -> Result<(), String> {
     // After a Swarm deploy, the replaced tasks leave the instance's network while their
     // replacements start: its removal waits for that (bounded).
     if matches!(op, Operation::RemoveNetwork { .. }) {
@@ -335,7 +339,7 @@ fn execute_once(op: &Operation, project: &str, compose: &str) -> Result<(), Stri
 }
 
 /// Arguments joined for a shell, single-quoting any that need it.
-fn shell_line(argv: &[String]) -> String {
+pub(crate) fn shell_line(argv: &[String]) -> String {
     argv.iter()
         .map(|a| {
             if !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=,@+".contains(c)) {
