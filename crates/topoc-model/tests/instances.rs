@@ -100,6 +100,14 @@ proptest! {
                     prop_assert!(with_instance(&spec, "project", &id).map(|s| resolve(&s, &lock).topology.is_none()).unwrap_or(false));
                     continue;
                 };
+                // No address of the new instance is one a service holds already.
+                let held: Vec<std::net::IpAddr> =
+                    topo.services.iter().flat_map(|s| s.attachments.iter().flat_map(|a| a.addresses.iter().copied())).collect();
+                for s in &predicted.services {
+                    for address in &s.addresses {
+                        prop_assert!(!held.contains(address), "{} given to {} in {} is in use", address, s.service, id);
+                    }
+                }
                 // Nothing the topology holds overlaps the new subnet.
                 let new_net: IpNet = predicted.networks[0].subnet.expect("pooled");
                 for n in &topo.networks {
