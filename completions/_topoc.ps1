@@ -187,6 +187,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Print every probe, not only mismatches')
             [CompletionResult]::new('--use-existing-swarm', '--use-existing-swarm', [CompletionResultType]::ParameterName, 'With --target swarm: deploy into the swarm the engine is already part of (refused by default: verify initialises and leaves a swarm of its own)')
             [CompletionResult]::new('--keep-probe-image', '--keep-probe-image', [CompletionResultType]::ParameterName, 'Leave the probe image this run imports (`topoc-probe:<hash of this build>`) on the engine for later runs; remove it with `docker rmi`. By default the run removes it')
+            [CompletionResult]::new('--all-instances', '--all-instances', [CompletionResultType]::ParameterName, 'Probe every instance of every template, not only the first 8 of each (all are deployed either way): for an instance added with `topoc instance add`')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -274,6 +275,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock')
+            [CompletionResult]::new('move', 'move', [CompletionResultType]::ParameterValue, 'Move a LAN (macvlan/ipvlan network) whose subnet changed: check the spec as it is after the move, then reconnect every member to the new network with its address and MAC')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -286,7 +288,9 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A side file with `policy:` (and `lints:`) for a compose file, in the spec''s syntax')
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The Compose file of the deployment: services are started and stopped through it, and it is rewritten (as `topoc build --out` would) for the new instance set')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The deploy target: its capability check reports what it would ignore or refuse')
+            [CompletionResult]::new('--allow-drop', '--allow-drop', [CompletionResultType]::ParameterName, 'Accept losing a feature the target cannot carry (repeat, or separate with commas): its finding becomes a warning and the artifact leaves it out (docs/targets.md)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The artifact of the deployment, rewritten (as `topoc build --out` would) for the new instance set: the Compose file services are started and stopped through (default `compose.yaml`), or with `--target swarm` the stack file deployed (default `stack.yaml`)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
             [CompletionResult]::new('--compose', '--compose', [CompletionResultType]::ParameterName, 'Read SPEC as a compose file (default: recognised by its content)')
@@ -306,7 +310,9 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A side file with `policy:` (and `lints:`) for a compose file, in the spec''s syntax')
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The Compose file of the deployment: services are started and stopped through it, and it is rewritten (as `topoc build --out` would) for the new instance set')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The deploy target: its capability check reports what it would ignore or refuse')
+            [CompletionResult]::new('--allow-drop', '--allow-drop', [CompletionResultType]::ParameterName, 'Accept losing a feature the target cannot carry (repeat, or separate with commas): its finding becomes a warning and the artifact leaves it out (docs/targets.md)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The artifact of the deployment, rewritten (as `topoc build --out` would) for the new instance set: the Compose file services are started and stopped through (default `compose.yaml`), or with `--target swarm` the stack file deployed (default `stack.yaml`)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
             [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
             [CompletionResult]::new('--compose', '--compose', [CompletionResultType]::ParameterName, 'Read SPEC as a compose file (default: recognised by its content)')
@@ -317,9 +323,31 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'topoc;instance;move' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
+            [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'A side file with `policy:` (and `lints:`) for a compose file, in the spec''s syntax')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The spec as deployed (e.g. `git show HEAD:topology.yaml > /tmp/deployed.yaml`)')
+            [CompletionResult]::new('--was', '--was', [CompletionResultType]::ParameterName, 'The network''s name in the old spec, when the move renamed it (default: NETWORK)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (`NO_COLOR` turns `auto` off)')
+            [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail instead of updating the lock file (for CI: the committed lock must be current)')
+            [CompletionResult]::new('--compose', '--compose', [CompletionResultType]::ParameterName, 'Read SPEC as a compose file (default: recognised by its content)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (JSON with `--format json`) and change nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'topoc;instance;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock')
+            [CompletionResult]::new('move', 'move', [CompletionResultType]::ParameterValue, 'Move a LAN (macvlan/ipvlan network) whose subnet changed: check the spec as it is after the move, then reconnect every member to the new network with its address and MAC')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -327,6 +355,9 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
             break
         }
         'topoc;instance;help;remove' {
+            break
+        }
+        'topoc;instance;help;move' {
             break
         }
         'topoc;instance;help;help' {
@@ -384,12 +415,16 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
         'topoc;help;instance' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock')
+            [CompletionResult]::new('move', 'move', [CompletionResultType]::ParameterValue, 'Move a LAN (macvlan/ipvlan network) whose subnet changed: check the spec as it is after the move, then reconnect every member to the new network with its address and MAC')
             break
         }
         'topoc;help;instance;add' {
             break
         }
         'topoc;help;instance;remove' {
+            break
+        }
+        'topoc;help;instance;move' {
             break
         }
         'topoc;help;help' {

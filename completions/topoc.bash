@@ -97,6 +97,9 @@ _topoc() {
             topoc__subcmd__help__subcmd__instance,add)
                 cmd="topoc__subcmd__help__subcmd__instance__subcmd__add"
                 ;;
+            topoc__subcmd__help__subcmd__instance,move)
+                cmd="topoc__subcmd__help__subcmd__instance__subcmd__move"
+                ;;
             topoc__subcmd__help__subcmd__instance,remove)
                 cmd="topoc__subcmd__help__subcmd__instance__subcmd__remove"
                 ;;
@@ -106,6 +109,9 @@ _topoc() {
             topoc__subcmd__instance,help)
                 cmd="topoc__subcmd__instance__subcmd__help"
                 ;;
+            topoc__subcmd__instance,move)
+                cmd="topoc__subcmd__instance__subcmd__move"
+                ;;
             topoc__subcmd__instance,remove)
                 cmd="topoc__subcmd__instance__subcmd__remove"
                 ;;
@@ -114,6 +120,9 @@ _topoc() {
                 ;;
             topoc__subcmd__instance__subcmd__help,help)
                 cmd="topoc__subcmd__instance__subcmd__help__subcmd__help"
+                ;;
+            topoc__subcmd__instance__subcmd__help,move)
+                cmd="topoc__subcmd__instance__subcmd__help__subcmd__move"
                 ;;
             topoc__subcmd__instance__subcmd__help,remove)
                 cmd="topoc__subcmd__instance__subcmd__help__subcmd__remove"
@@ -661,7 +670,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__help__subcmd__instance)
-            opts="add remove"
+            opts="add remove move"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -675,6 +684,20 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__help__subcmd__instance__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        topoc__subcmd__help__subcmd__instance__subcmd__move)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -813,7 +836,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__instance)
-            opts="-v -h --color --verbose --help add remove help"
+            opts="-v -h --color --verbose --help add remove move help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -831,7 +854,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__instance__subcmd__add)
-            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --dry-run --out --color --verbose --help"
+            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --dry-run --target --allow-drop --out --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -869,6 +892,14 @@ _topoc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --target)
+                    COMPREPLY=($(compgen -W "compose swarm" -- "${cur}"))
+                    return 0
+                    ;;
+                --allow-drop)
+                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
+                    return 0
+                    ;;
                 --out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -885,7 +916,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__instance__subcmd__help)
-            opts="add remove help"
+            opts="add remove move help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -926,6 +957,20 @@ _topoc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        topoc__subcmd__instance__subcmd__help__subcmd__move)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         topoc__subcmd__instance__subcmd__help__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -940,8 +985,8 @@ _topoc() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        topoc__subcmd__instance__subcmd__remove)
-            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --dry-run --out --color --verbose --help"
+        topoc__subcmd__instance__subcmd__move)
+            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --from --was --dry-run --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -977,6 +1022,72 @@ _topoc() {
                     ;;
                 --policy)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --was)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        topoc__subcmd__instance__subcmd__remove)
+            opts="-f -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --dry-run --target --allow-drop --out --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "human json sarif junit github" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "compose swarm" -- "${cur}"))
+                    return 0
+                    ;;
+                --allow-drop)
+                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip secret-environment external-secret host-network no-network shared-namespace privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -1113,7 +1224,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__verify)
-            opts="-f -o -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --config --baseline --target --output --probe-timeout-ms --deadline --all --dump-compose --use-existing-swarm --keep-probe-image --color --verbose --help"
+            opts="-f -o -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --config --baseline --target --output --probe-timeout-ms --deadline --all --dump-compose --use-existing-swarm --keep-probe-image --all-instances --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

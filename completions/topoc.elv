@@ -178,6 +178,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --all 'Print every probe, not only mismatches'
             cand --use-existing-swarm 'With --target swarm: deploy into the swarm the engine is already part of (refused by default: verify initialises and leaves a swarm of its own)'
             cand --keep-probe-image 'Leave the probe image this run imports (`topoc-probe:<hash of this build>`) on the engine for later runs; remove it with `docker rmi`. By default the run removes it'
+            cand --all-instances 'Probe every instance of every template, not only the first 8 of each (all are deployed either way): for an instance added with `topoc instance add`'
             cand -v 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
             cand --verbose 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
             cand -h 'Print help (see more with ''--help'')'
@@ -259,6 +260,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --help 'Print help'
             cand add 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services'
             cand remove 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock'
+            cand move 'Move a LAN (macvlan/ipvlan network) whose subnet changed: check the spec as it is after the move, then reconnect every member to the new network with its address and MAC'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'topoc;instance;add'= {
@@ -270,7 +272,9 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --profile 'Compose profiles to enable (repeatable)'
             cand --env-file 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)'
             cand --policy 'A side file with `policy:` (and `lints:`) for a compose file, in the spec''s syntax'
-            cand --out 'The Compose file of the deployment: services are started and stopped through it, and it is rewritten (as `topoc build --out` would) for the new instance set'
+            cand --target 'The deploy target: its capability check reports what it would ignore or refuse'
+            cand --allow-drop 'Accept losing a feature the target cannot carry (repeat, or separate with commas): its finding becomes a warning and the artifact leaves it out (docs/targets.md)'
+            cand --out 'The artifact of the deployment, rewritten (as `topoc build --out` would) for the new instance set: the Compose file services are started and stopped through (default `compose.yaml`), or with `--target swarm` the stack file deployed (default `stack.yaml`)'
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
             cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
             cand --compose 'Read SPEC as a compose file (default: recognised by its content)'
@@ -289,7 +293,9 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand --profile 'Compose profiles to enable (repeatable)'
             cand --env-file 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)'
             cand --policy 'A side file with `policy:` (and `lints:`) for a compose file, in the spec''s syntax'
-            cand --out 'The Compose file of the deployment: services are started and stopped through it, and it is rewritten (as `topoc build --out` would) for the new instance set'
+            cand --target 'The deploy target: its capability check reports what it would ignore or refuse'
+            cand --allow-drop 'Accept losing a feature the target cannot carry (repeat, or separate with commas): its finding becomes a warning and the artifact leaves it out (docs/targets.md)'
+            cand --out 'The artifact of the deployment, rewritten (as `topoc build --out` would) for the new instance set: the Compose file services are started and stopped through (default `compose.yaml`), or with `--target swarm` the stack file deployed (default `stack.yaml`)'
             cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
             cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
             cand --compose 'Read SPEC as a compose file (default: recognised by its content)'
@@ -299,14 +305,37 @@ set edit:completion:arg-completer[topoc] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'topoc;instance;move'= {
+            cand --format 'Format of findings'
+            cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand -f 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
+            cand --file 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
+            cand --profile 'Compose profiles to enable (repeatable)'
+            cand --env-file 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)'
+            cand --policy 'A side file with `policy:` (and `lints:`) for a compose file, in the spec''s syntax'
+            cand --from 'The spec as deployed (e.g. `git show HEAD:topology.yaml > /tmp/deployed.yaml`)'
+            cand --was 'The network''s name in the old spec, when the move renamed it (default: NETWORK)'
+            cand --color 'When to color human output (`NO_COLOR` turns `auto` off)'
+            cand --locked 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+            cand --compose 'Read SPEC as a compose file (default: recognised by its content)'
+            cand --dry-run 'Print the plan (JSON with `--format json`) and change nothing'
+            cand -v 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand --verbose 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'topoc;instance;help'= {
             cand add 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services'
             cand remove 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock'
+            cand move 'Move a LAN (macvlan/ipvlan network) whose subnet changed: check the spec as it is after the move, then reconnect every member to the new network with its address and MAC'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'topoc;instance;help;add'= {
         }
         &'topoc;instance;help;remove'= {
+        }
+        &'topoc;instance;help;move'= {
         }
         &'topoc;instance;help;help'= {
         }
@@ -350,10 +379,13 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;help;instance'= {
             cand add 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services'
             cand remove 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock'
+            cand move 'Move a LAN (macvlan/ipvlan network) whose subnet changed: check the spec as it is after the move, then reconnect every member to the new network with its address and MAC'
         }
         &'topoc;help;instance;add'= {
         }
         &'topoc;help;instance;remove'= {
+        }
+        &'topoc;help;instance;move'= {
         }
         &'topoc;help;help'= {
         }

@@ -270,6 +270,7 @@ complete -c topoc -n "__fish_topoc_using_subcommand verify" -l compose -d 'Read 
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l all -d 'Print every probe, not only mismatches'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l use-existing-swarm -d 'With --target swarm: deploy into the swarm the engine is already part of (refused by default: verify initialises and leaves a swarm of its own)'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l keep-probe-image -d 'Leave the probe image this run imports (`topoc-probe:<hash of this build>`) on the engine for later runs; remove it with `docker rmi`. By default the run removes it'
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l all-instances -d 'Probe every instance of every template, not only the first 8 of each (all are deployed either way): for an instance added with `topoc instance add`'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c topoc -n "__fish_topoc_using_subcommand diff" -l git -d 'Compare the spec, its lock and its `topoc.toml` at this git revision with the working tree' -r
@@ -343,14 +344,15 @@ complete -c topoc -n "__fish_topoc_using_subcommand alloc" -l locked -d 'Fail in
 complete -c topoc -n "__fish_topoc_using_subcommand alloc" -l compose -d 'Read SPEC as a compose file (default: recognised by its content)'
 complete -c topoc -n "__fish_topoc_using_subcommand alloc" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
 complete -c topoc -n "__fish_topoc_using_subcommand alloc" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c topoc -n "__fish_topoc_using_subcommand instance; and not __fish_seen_subcommand_from add remove help" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and not __fish_seen_subcommand_from add remove move help" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c topoc -n "__fish_topoc_using_subcommand instance; and not __fish_seen_subcommand_from add remove help" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
-complete -c topoc -n "__fish_topoc_using_subcommand instance; and not __fish_seen_subcommand_from add remove help" -s h -l help -d 'Print help'
-complete -c topoc -n "__fish_topoc_using_subcommand instance; and not __fish_seen_subcommand_from add remove help" -f -a "add" -d 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services'
-complete -c topoc -n "__fish_topoc_using_subcommand instance; and not __fish_seen_subcommand_from add remove help" -f -a "remove" -d 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock'
-complete -c topoc -n "__fish_topoc_using_subcommand instance; and not __fish_seen_subcommand_from add remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and not __fish_seen_subcommand_from add remove move help" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and not __fish_seen_subcommand_from add remove move help" -s h -l help -d 'Print help'
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and not __fish_seen_subcommand_from add remove move help" -f -a "add" -d 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services'
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and not __fish_seen_subcommand_from add remove move help" -f -a "remove" -d 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock'
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and not __fish_seen_subcommand_from add remove move help" -f -a "move" -d 'Move a LAN (macvlan/ipvlan network) whose subnet changed: check the spec as it is after the move, then reconnect every member to the new network with its address and MAC'
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and not __fish_seen_subcommand_from add remove move help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l format -d 'Format of findings' -r -f -a "human\t'miette\'s report on stderr'
 json\t'`{"diagnostics": [...], "summary": {...}}`'
 sarif\t'SARIF 2.1.0, for code-scanning UIs'
@@ -362,7 +364,40 @@ complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_su
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l profile -d 'Compose profiles to enable (repeatable)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l policy -d 'A side file with `policy:` (and `lints:`) for a compose file, in the spec\'s syntax' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l out -d 'The Compose file of the deployment: services are started and stopped through it, and it is rewritten (as `topoc build --out` would) for the new instance set' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l target -d 'The deploy target: its capability check reports what it would ignore or refuse' -r -f -a "compose\t'`compose.yaml` for Docker Compose v2'
+swarm\t'A stack file for `docker stack deploy`'"
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l allow-drop -d 'Accept losing a feature the target cannot carry (repeat, or separate with commas): its finding becomes a warning and the artifact leaves it out (docs/targets.md)' -r -f -a "bridge-network\t''
+overlay-network\t''
+local-network\t''
+icc\t''
+gateway\t''
+ip-range\t''
+ipv6\t''
+static-address\t''
+mac\t''
+gw-priority\t''
+host-ip\t''
+secret-environment\t''
+external-secret\t''
+host-network\t''
+no-network\t''
+shared-namespace\t''
+privileged\t''
+security-opt\t''
+gpus\t''
+depends-on\t''
+restart\t''
+endpoint-mode\t''
+placement\t''
+update-config\t''
+deploy-labels\t''
+cpu-reservation\t''
+dnsrr-ingress\t''
+global-replicas\t''
+ingress-egress\t''
+carried-key\t''
+config-source\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l out -d 'The artifact of the deployment, rewritten (as `topoc build --out` would) for the new instance set: the Compose file services are started and stopped through (default `compose.yaml`), or with `--target swarm` the stack file deployed (default `stack.yaml`)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -382,7 +417,40 @@ complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_su
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l profile -d 'Compose profiles to enable (repeatable)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l policy -d 'A side file with `policy:` (and `lints:`) for a compose file, in the spec\'s syntax' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l out -d 'The Compose file of the deployment: services are started and stopped through it, and it is rewritten (as `topoc build --out` would) for the new instance set' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l target -d 'The deploy target: its capability check reports what it would ignore or refuse' -r -f -a "compose\t'`compose.yaml` for Docker Compose v2'
+swarm\t'A stack file for `docker stack deploy`'"
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l allow-drop -d 'Accept losing a feature the target cannot carry (repeat, or separate with commas): its finding becomes a warning and the artifact leaves it out (docs/targets.md)' -r -f -a "bridge-network\t''
+overlay-network\t''
+local-network\t''
+icc\t''
+gateway\t''
+ip-range\t''
+ipv6\t''
+static-address\t''
+mac\t''
+gw-priority\t''
+host-ip\t''
+secret-environment\t''
+external-secret\t''
+host-network\t''
+no-network\t''
+shared-namespace\t''
+privileged\t''
+security-opt\t''
+gpus\t''
+depends-on\t''
+restart\t''
+endpoint-mode\t''
+placement\t''
+update-config\t''
+deploy-labels\t''
+cpu-reservation\t''
+dnsrr-ingress\t''
+global-replicas\t''
+ingress-egress\t''
+carried-key\t''
+config-source\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l out -d 'The artifact of the deployment, rewritten (as `topoc build --out` would) for the new instance set: the Compose file services are started and stopped through (default `compose.yaml`), or with `--target swarm` the stack file deployed (default `stack.yaml`)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -391,8 +459,30 @@ complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_su
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the plan of engine operations (JSON with `--format json`) and change nothing'
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l format -d 'Format of findings' -r -f -a "human\t'miette\'s report on stderr'
+json\t'`{"diagnostics": [...], "summary": {...}}`'
+sarif\t'SARIF 2.1.0, for code-scanning UIs'
+junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
+github\t'GitHub Actions workflow commands: annotations on the pull request'"
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -s f -l file -d 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l profile -d 'Compose profiles to enable (repeatable)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l policy -d 'A side file with `policy:` (and `lints:`) for a compose file, in the spec\'s syntax' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l from -d 'The spec as deployed (e.g. `git show HEAD:topology.yaml > /tmp/deployed.yaml`)' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l was -d 'The network\'s name in the old spec, when the move renamed it (default: NETWORK)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l locked -d 'Fail instead of updating the lock file (for CI: the committed lock must be current)'
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l compose -d 'Read SPEC as a compose file (default: recognised by its content)'
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l dry-run -d 'Print the plan (JSON with `--format json`) and change nothing'
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -s v -l verbose -d 'List every instance of a grouped finding (each template copy, each pair) in human output, instead of the first in full and a count'
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services'
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock'
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "move" -d 'Move a LAN (macvlan/ipvlan network) whose subnet changed: check the spec as it is after the move, then reconnect every member to the new network with its address and MAC'
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify diff import schema rule alloc instance help" -f -a "check" -d 'Check a spec: syntax, names, addresses, references, policy, and what the target can carry. Exit 1 on findings at the `--fail-on` level (errors by default)'
 complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify diff import schema rule alloc instance help" -f -a "build" -d 'Compile a spec into a deploy artifact'
@@ -409,3 +499,4 @@ complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_su
 complete -c topoc -n "__fish_topoc_using_subcommand help; and not __fish_seen_subcommand_from check build matrix explain graph verify diff import schema rule alloc instance help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c topoc -n "__fish_topoc_using_subcommand help; and __fish_seen_subcommand_from instance" -f -a "add" -d 'Add instance ID of TEMPLATE: record it in `<spec stem>.instances.toml`, allocate its networks through the lock, check the topology, and create its networks, connect the existing services it attaches (no restart) and start its services'
 complete -c topoc -n "__fish_topoc_using_subcommand help; and __fish_seen_subcommand_from instance" -f -a "remove" -d 'Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect the attached services, remove its networks, and free its allocation in the lock'
+complete -c topoc -n "__fish_topoc_using_subcommand help; and __fish_seen_subcommand_from instance" -f -a "move" -d 'Move a LAN (macvlan/ipvlan network) whose subnet changed: check the spec as it is after the move, then reconnect every member to the new network with its address and MAC'

@@ -6,6 +6,14 @@
 //!
 //! The plan is data: `topoc instance` prints it (`--dry-run`, `--format json` for a program
 //! that drives the Docker API itself) or runs it.
+//!
+//! On Swarm there is no connection that leaves a service's tasks alone: a service's networks
+//! are part of its task spec, and Swarm replaces every task when they change (measured on
+//! 20.10.24, docs/targets.md). The attached services are updated by `docker stack deploy` of
+//! the stack file with the instance in it, once, under each service's `update_config`; a
+//! `docker service update --network-add` before it would replace the tasks a second time at
+//! that deploy, because the CLI orders the networks it adds by id and the stack file by name,
+//! and Swarm compares the lists in order.
 
 use crate::instance::Allocation;
 use crate::ir::{Origin, Topology};
@@ -36,6 +44,11 @@ pub enum Operation {
         container: String,
         ip: Option<IpAddr>,
         ip6: Option<IpAddr>,
+        /// The endpoint's MAC address (`instance move` keeps a macvlan vNIC's). The `docker
+        /// network connect` CLI has no flag for it: only the API sets it (`EndpointSettings.
+        /// MacAddress`, API 1.44, Engine 25.0 and later).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        mac: Option<String>,
     },
     /// Start a service of the instance (through Compose, so its container carries Compose's
     /// labels and a later `up` sees it as its own).
@@ -52,6 +65,96 @@ pub enum Operation {
     RemoveNetwork {
         name: String,
     },
+    /// Swarm: `docker stack deploy` of the rebuilt stack file. It creates the instance's
+    /// networks and services and updates the services the template attaches (their tasks are
+    /// replaced, see [`TaskReplacement`]); services whose definition did not change keep their
+    /// tasks.
+    DeployStack {
+        stack: String,
+    },
+    /// Swarm: remove one of the instance's services (`<stack>_<service>`); `docker stack
+    /// deploy` never removes a service the file no longer has.
+    RemoveSwarmService {
+        service: String,
+    },
+}
+
+/// How Swarm replaces the tasks of a service the template attaches, when its networks change.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TaskReplacement {
+    pub service: String,
+    pub replicas: u32,
+    /// `update_config.order`: `start-first` starts each new task before stopping the old one.
+    pub order: UpdateOrder,
+    /// `update_config.parallelism` (Swarm's default, 1, when the spec sets none; 0 is all at once).
+    pub parallelism: u64,
+    /// Some task keeps serving throughout: start-first, or more replicas than are replaced at once.
+    pub available_throughout: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UpdateOrder {
+    StopFirst,
+    StartFirst,
+}
+
+/// The Swarm plan: the operations, and the task replacements `DeployStack` causes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SwarmPlan {
+    pub operations: Vec<Operation>,
+    pub replaced: Vec<TaskReplacement>,
+}
+
+/// The Swarm operations that add `allocation`'s instance to a running stack of `topology`.
+pub fn add_swarm(topology: &Topology, allocation: &Allocation) -> SwarmPlan {
+    SwarmPlan {
+        operations: vec![Operation::DeployStack { stack: topology.name.clone() }],
+        replaced: replaced(topology, allocation),
+    }
+}
+
+/// The Swarm operations that take the instance out again: its services removed, the stack
+/// deployed without it (the attached services' tasks replaced), its networks removed once
+/// the replaced tasks have left them. `topology` still holds the instance.
+pub fn remove_swarm(topology: &Topology, allocation: &Allocation) -> SwarmPlan {
+    let mut operations: Vec<Operation> = own_services(topology, allocation)
+        .into_iter()
+        .map(|s| Operation::RemoveSwarmService { service: format!("{}_{s}", topology.name) })
+        .collect();
+    operations.push(Operation::DeployStack { stack: topology.name.clone() });
+    operations.extend(allocation.networks.iter().map(|n| Operation::RemoveNetwork { name: n.engine_name.clone() }));
+    SwarmPlan { operations, replaced: replaced(topology, allocation) }
+}
+
+fn replaced(topology: &Topology, allocation: &Allocation) -> Vec<TaskReplacement> {
+    let mut out: Vec<TaskReplacement> = Vec::new();
+    for s in allocation.services.iter().filter(|s| s.attached) {
+        if out.iter().any(|r| r.service == s.service) {
+            continue;
+        }
+        let Some(service) = topology.services.iter().find(|x| x.name == s.service) else { continue };
+        let update = service.deploy.carried.iter().find(|(k, _)| k == "update_config").map(|(_, v)| v);
+        let order = match update.and_then(|u| u.get("order")).and_then(|o| o.as_str()) {
+            Some("start-first") => UpdateOrder::StartFirst,
+            _ => UpdateOrder::StopFirst,
+        };
+        let parallelism = update
+            .and_then(|u| u.get("parallelism"))
+            .and_then(|p| p.as_u64())
+            .or(service.deploy.update_parallelism.map(u64::from))
+            .unwrap_or(1);
+        let replicas = service.replicas.max(1);
+        let at_once = if parallelism == 0 { u64::from(replicas) } else { parallelism };
+        out.push(TaskReplacement {
+            service: s.service.clone(),
+            replicas,
+            order,
+            parallelism,
+            available_throughout: order == UpdateOrder::StartFirst || at_once < u64::from(replicas),
+        });
+    }
+    out
 }
 
 /// The operations that add `allocation`'s instance to a running deployment of `topology`
@@ -85,6 +188,7 @@ pub fn add(topology: &Topology, allocation: &Allocation) -> Vec<Operation> {
                 container,
                 ip: s.addresses.get(replica).copied(),
                 ip6: s.ip6,
+                mac: None,
             });
         }
     }
@@ -109,6 +213,122 @@ pub fn remove(topology: &Topology, allocation: &Allocation) -> Vec<Operation> {
     ops
 }
 
+/// Why a network cannot be moved to a new subnet in place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoveRefusal {
+    UnknownNetwork { name: String, side: &'static str },
+    NotALan { name: String, driver: String },
+    SameSubnet { name: String },
+    MembersDiffer { name: String, before: Vec<String>, after: Vec<String> },
+}
+
+impl std::fmt::Display for MoveRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MoveRefusal::UnknownNetwork { name, side } => write!(f, "the {side} spec has no network `{name}`"),
+            MoveRefusal::NotALan { name, driver } => write!(
+                f,
+                "network `{name}` is a {driver} network: `instance move` moves macvlan and ipvlan networks (a LAN whose \
+                 subnet changed); pooled networks keep their subnet through the lock"
+            ),
+            MoveRefusal::SameSubnet { name } => {
+                write!(f, "network `{name}` has the same subnet in both specs: nothing to move")
+            }
+            MoveRefusal::MembersDiffer { name, before, after } => write!(
+                f,
+                "network `{name}` has other members after the move ({}) than before ({}): a move changes the subnet, \
+                 not who is on it",
+                after.join(", "),
+                before.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for MoveRefusal {}
+
+/// The operations that move LAN network `was` of `before` to network `now` of `after` (the
+/// same network with another subnet, and maybe another name): every member disconnected, the
+/// old network removed (engines before moby#47318, 20.10.24 among them, refuse a second
+/// macvlan network on one parent), the new one created, every member connected with the
+/// address and MAC `after` gives it. Nothing else is touched: the other networks' endpoints
+/// stay, so no container restarts.
+pub fn move_network(before: &Topology, after: &Topology, was: &str, now: &str) -> Result<Vec<Operation>, MoveRefusal> {
+    fn find<'t>(t: &'t Topology, name: &str, side: &'static str) -> Result<&'t crate::ir::Network, MoveRefusal> {
+        t.networks.iter().find(|n| n.name == name).ok_or(MoveRefusal::UnknownNetwork { name: name.into(), side })
+    }
+    let (old, new) = (find(before, was, "old")?, find(after, now, "new")?);
+    for n in [old, new] {
+        if !matches!(n.driver, crate::ir::Driver::Macvlan | crate::ir::Driver::Ipvlan) {
+            return Err(MoveRefusal::NotALan { name: n.name.clone(), driver: n.driver.as_str().into() });
+        }
+    }
+    if old.subnet.as_ref().map(|s| s.net) == new.subnet.as_ref().map(|s| s.net) {
+        return Err(MoveRefusal::SameSubnet { name: now.into() });
+    }
+    let members = |t: &Topology, id: crate::ir::NetworkId| -> Vec<String> {
+        t.services.iter().filter(|s| s.attachments.iter().any(|a| a.network == id)).map(|s| s.name.clone()).collect()
+    };
+    let (members_before, members_after) = (members(before, old.id), members(after, new.id));
+    if members_before != members_after {
+        return Err(MoveRefusal::MembersDiffer { name: now.into(), before: members_before, after: members_after });
+    }
+    let engine_name = |t: &Topology, n: &crate::ir::Network| {
+        n.engine_name.clone().unwrap_or_else(|| format!("{}_{}", t.name, n.name))
+    };
+    let mut ops = Vec::new();
+    for service in &members_before {
+        for container in containers(before, service) {
+            ops.push(Operation::Disconnect { network: engine_name(before, old), container });
+        }
+    }
+    ops.push(Operation::RemoveNetwork { name: engine_name(before, old) });
+    ops.push(create_network(after, new, engine_name(after, new)));
+    for s in after.services.iter().filter(|s| members_after.contains(&s.name)) {
+        let Some(a) = s.attachments.iter().find(|a| a.network == new.id) else { continue };
+        for (replica, container) in containers(after, &s.name).into_iter().enumerate() {
+            ops.push(Operation::Connect {
+                network: engine_name(after, new),
+                container,
+                ip: a.addresses.get(replica).copied(),
+                ip6: a.ip6,
+                mac: a.mac.clone(),
+            });
+        }
+    }
+    Ok(ops)
+}
+
+/// A network as Compose would create it: the driver options the Compose artifact writes
+/// (parent, mode, ...), the gateway the engine gets, Compose's labels.
+fn create_network(topology: &Topology, n: &crate::ir::Network, name: String) -> Operation {
+    let mut options: Vec<(String, String)> = Vec::new();
+    if let Some(parent) = &n.parent {
+        options.push(("parent".into(), parent.clone()));
+    }
+    if let Some(mode) = &n.mode {
+        let key = if n.driver == crate::ir::Driver::Ipvlan { "ipvlan_mode" } else { "macvlan_mode" };
+        options.push((key.into(), mode.clone()));
+    }
+    options.extend(n.driver_opts.iter().cloned());
+    Operation::CreateNetwork {
+        name,
+        driver: n.driver.as_str().to_owned(),
+        subnet: n.subnet.as_ref().map(|s| s.net.to_string()),
+        gateway: n.effective_gateway(),
+        ip_range: n.ip_range.map(|r| r.to_string()),
+        subnet6: n.subnet6.as_ref().map(|s| s.net.to_string()),
+        gateway6: n.effective_gateway6(),
+        internal: !n.egress,
+        attachable: n.attachable,
+        options,
+        labels: vec![
+            ("com.docker.compose.network".into(), n.name.clone()),
+            ("com.docker.compose.project".into(), topology.name.clone()),
+        ],
+    }
+}
+
 fn own_services(topology: &Topology, allocation: &Allocation) -> Vec<String> {
     let Some(t) = topology.templates.iter().find(|t| t.name == allocation.template) else { return Vec::new() };
     let Some(instance) = t.instances.iter().position(|i| *i == allocation.id) else { return Vec::new() };
@@ -123,7 +343,7 @@ fn containers(topology: &Topology, service: &str) -> Vec<String> {
 }
 
 /// The operation as the `docker` command line that performs it (`compose` names the built
-/// artifact for `StartService` / `StopService`).
+/// artifact for `StartService` / `StopService`, the stack file for `DeployStack`).
 pub fn command_line(op: &Operation, project: &str, compose: &str) -> Vec<String> {
     let mut args: Vec<String> = vec!["docker".into()];
     let mut push = |a: &str| args.push(a.to_owned());
@@ -175,7 +395,7 @@ pub fn command_line(op: &Operation, project: &str, compose: &str) -> Vec<String>
             }
             push(name);
         }
-        Operation::Connect { network, container, ip, ip6 } => {
+        Operation::Connect { network, container, ip, ip6, mac: _ } => {
             push("network");
             push("connect");
             if let Some(ip) = ip {
@@ -206,6 +426,16 @@ pub fn command_line(op: &Operation, project: &str, compose: &str) -> Vec<String>
         }
         Operation::RemoveNetwork { name } => {
             for a in ["network", "rm", name] {
+                push(a);
+            }
+        }
+        Operation::DeployStack { stack } => {
+            for a in ["stack", "deploy", "-c", compose, stack] {
+                push(a);
+            }
+        }
+        Operation::RemoveSwarmService { service } => {
+            for a in ["service", "rm", service] {
                 push(a);
             }
         }

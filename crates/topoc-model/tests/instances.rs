@@ -10,32 +10,8 @@ use topoc_model::instance::{Allocation, InstanceError, alloc, allocation, with_i
 use topoc_model::{Lock, Topology, resolve};
 use topoc_spec::{Format, TopologySpec, load};
 
-/// A core service on a fixed network, a fixed network inside the pool the allocator must
-/// route around, and a template whose instances get a pooled network, a service of their own
-/// and the core service attached.
-const SPEC: &str = "\
-topology: tenants
-pools:
-  projects: { range: 172.30.0.0/22, prefix: 26 }
-networks:
-  main: { subnet: 10.9.0.0/24 }
-  squatter: { subnet: 172.30.1.0/26 }
-services:
-  backend:
-    image: backend:1
-    networks: { main: { ip: .10 } }
-templates:
-  project:
-    instances: [a, b]
-    networks:
-      project-{id}: { pool: projects, gateway: .62 }
-    services:
-      vm-{id}:
-        image: vm:1
-        networks: { 'project-{id}': { ip: .2 } }
-    attach:
-      backend: { 'project-{id}': { ip: .3 } }
-";
+/// tests/fixtures/instances/tenants.yaml, shared with the CLI's instance tests.
+const SPEC: &str = include_str!("../../../tests/fixtures/instances/tenants.yaml");
 
 fn spec() -> TopologySpec {
     load(SPEC, Format::Yaml, FileId(0)).expect("spec loads")
@@ -65,14 +41,14 @@ fn alloc_names_every_address_of_the_instance() {
     let a = out.allocation.expect("resolves");
     assert_eq!(a.networks.len(), 1);
     let net = &a.networks[0];
-    assert_eq!(net.engine_name, "tenants_project-c");
-    // a and b hold 172.30.0.0/26 and .64/26; the squatter holds 172.30.1.0/26.
-    assert_eq!(net.subnet, Some("172.30.0.128/26".parse().expect("net")));
-    assert_eq!(net.gateway, Some("172.30.0.190".parse().expect("ip")));
+    assert_eq!(net.engine_name, "topoct_project-c");
+    // a and b hold 10.78.0.0/26 and .64/26; the squatter holds 10.78.1.0/26.
+    assert_eq!(net.subnet, Some("10.78.0.128/26".parse().expect("net")));
+    assert_eq!(net.gateway, Some("10.78.0.190".parse().expect("ip")));
     assert!(net.new, "the lock did not hold it");
     let services: Vec<(&str, bool, String)> =
         a.services.iter().map(|s| (s.service.as_str(), s.attached, s.addresses[0].to_string())).collect();
-    assert_eq!(services, [("vm-c", false, "172.30.0.130".into()), ("backend", true, "172.30.0.131".into())]);
+    assert_eq!(services, [("vm-c", false, "10.78.0.130".into()), ("backend", true, "10.78.0.131".into())]);
     // The lock alloc returns holds the new subnet; the one it was given does not.
     assert_eq!(lock.get("projects", "project-c"), None);
     assert_eq!(out.lock.get("projects", "project-c"), net.subnet);
@@ -124,6 +100,14 @@ proptest! {
                     prop_assert!(with_instance(&spec, "project", &id).map(|s| resolve(&s, &lock).topology.is_none()).unwrap_or(false));
                     continue;
                 };
+                // No address of the new instance is one a service holds already.
+                let held: Vec<std::net::IpAddr> =
+                    topo.services.iter().flat_map(|s| s.attachments.iter().flat_map(|a| a.addresses.iter().copied())).collect();
+                for s in &predicted.services {
+                    for address in &s.addresses {
+                        prop_assert!(!held.contains(address), "{} given to {} in {} is in use", address, s.service, id);
+                    }
+                }
                 // Nothing the topology holds overlaps the new subnet.
                 let new_net: IpNet = predicted.networks[0].subnet.expect("pooled");
                 for n in &topo.networks {

@@ -57,6 +57,9 @@ pub struct Options {
     pub dump_compose: Option<std::path::PathBuf>,
     /// Deploy as a Compose project or as a Swarm stack (`docker stack deploy`).
     pub target: Target,
+    /// Probe every instance of every template, not only the first `INSTANCE_BOUND` of each
+    /// (instances are stamped alike, but one added at run time is the one to prove).
+    pub all_instances: bool,
 }
 
 #[derive(Debug, Serialize)]

@@ -37,6 +37,9 @@ pub(crate) struct Input<'a> {
     /// A host address that is no container's gateway (§2.1), where known.
     pub(crate) host_addr: Option<IpAddr>,
     pub(crate) target: Target,
+    /// Template instances probed per template: `INSTANCE_BOUND`, or every one
+    /// (`Options::all_instances`, for an instance added at run time).
+    pub(crate) instance_bound: u32,
 }
 
 /// A class's representative: the first container of its first service, and its addresses.
@@ -146,7 +149,8 @@ fn sampling(input: &Input<'_>, reps: &[Rep<'_>]) -> Vec<String> {
             );
             if !not.is_empty() {
                 line.push_str(&format!(
-                    "; deployed, not probed (at most {INSTANCE_BOUND} per template, or no deployable class): {}",
+                    "; deployed, not probed (at most {} per template, or no deployable class): {}",
+                    input.instance_bound,
                     names(&not)
                 ));
             }
@@ -214,7 +218,7 @@ fn representatives<'a>(input: &Input<'a>) -> Vec<Rep<'a>> {
         }
         // Instances of a template are stamped alike: past the bound, more would only repeat
         // the same-instance and across-instance probes (their addresses are still compared).
-        if class.origin.is_some_and(|(_, instance)| instance >= INSTANCE_BOUND) {
+        if class.origin.is_some_and(|(_, instance)| instance >= input.instance_bound) {
             continue;
         }
         let compose_name = deploy::compose_names(service)[0].clone();
@@ -559,6 +563,7 @@ mod tests {
             gwbridge: None,
             host_addr: None,
             target: Target::Compose,
+            instance_bound: INSTANCE_BOUND,
         })
     }
 

@@ -109,6 +109,7 @@ pub(crate) fn verify(
         host_port: site.host_port,
         host_addr,
         target: opts.target,
+        instance_bound: if opts.all_instances { u32::MAX } else { plan::INSTANCE_BOUND },
     };
     let plan::Plan { mut probes, sampling } =
         probe_deployment(&run, engine, &containers, &sender, &say, started, opts.deadline)?;
@@ -299,6 +300,7 @@ pub(crate) struct Run<'a> {
     pub(crate) host_port: u16,
     pub(crate) host_addr: Option<IpAddr>,
     pub(crate) target: Target,
+    pub(crate) instance_bound: u32,
 }
 
 /// From the running deployment to every probe observed: plan from the model, add the engine's
@@ -330,6 +332,7 @@ pub(crate) fn probe_deployment(
         gwbridge,
         host_addr: run.host_addr,
         target: run.target,
+        instance_bound: run.instance_bound,
     });
     let engine_name = |n: &topoc_model::Network| {
         if n.external {

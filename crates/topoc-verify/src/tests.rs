@@ -218,6 +218,7 @@ pub(crate) fn probe_all(topo: &Topology, engine: &FakeEngine) -> Vec<Probe> {
         host_port: 47_001,
         host_addr: None,
         target: Target::Compose,
+        instance_bound: crate::plan::INSTANCE_BOUND,
     };
     let containers = running(engine);
     run::probe_deployment(&run, engine, &containers, engine, &|_| {}, Instant::now(), Duration::from_secs(60))

@@ -1,9 +1,11 @@
 //! `topoc instance add|remove SPEC TEMPLATE ID`: record a template instance in the instances
 //! file beside the spec (or take it out), allocate through the lock, check the whole topology
 //! with the change, then print (`--dry-run`) or run the engine operations that bring the live
-//! deployment there without restarting anything else.
+//! deployment there without restarting anything else. On Swarm, where a network change always
+//! replaces a service's tasks, through `docker stack deploy` under each attached service's
+//! `update_config` (see `topoc_model::plan`).
 
-use crate::args::{FindingsFormat, SpecArgs};
+use crate::args::{FindingsFormat, SpecArgs, Target, TargetArgs};
 use crate::exit::Exit;
 use crate::pipeline::{self, Outcome};
 use crate::report::Reporter;
@@ -28,6 +30,9 @@ pub(crate) enum InstanceAction {
     /// Remove instance ID of TEMPLATE (one recorded by `add`): stop its services, disconnect
     /// the attached services, remove its networks, and free its allocation in the lock.
     Remove(InstanceChange),
+    /// Move a LAN (macvlan/ipvlan network) whose subnet changed: check the spec as it is after
+    /// the move, then reconnect every member to the new network with its address and MAC.
+    Move(super::instance_move::MoveArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -41,10 +46,13 @@ pub(crate) struct InstanceChange {
     /// Print the plan of engine operations (JSON with `--format json`) and change nothing.
     #[arg(long)]
     pub(crate) dry_run: bool,
-    /// The Compose file of the deployment: services are started and stopped through it, and
-    /// it is rewritten (as `topoc build --out` would) for the new instance set.
-    #[arg(long, value_name = "PATH", default_value = "compose.yaml")]
-    pub(crate) out: PathBuf,
+    #[command(flatten)]
+    pub(crate) target: TargetArgs,
+    /// The artifact of the deployment, rewritten (as `topoc build --out` would) for the new
+    /// instance set: the Compose file services are started and stopped through (default
+    /// `compose.yaml`), or with `--target swarm` the stack file deployed (default `stack.yaml`).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) out: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -66,6 +74,7 @@ pub(crate) fn exec(args: &InstanceArgs, reporter: &Reporter) -> Exit {
     match &args.action {
         InstanceAction::Add(change) => run(change, Action::Add, reporter),
         InstanceAction::Remove(change) => run(change, Action::Remove, reporter),
+        InstanceAction::Move(args) => super::instance_move::exec(args, reporter),
     }
 }
 
@@ -133,27 +142,43 @@ fn run(args: &InstanceChange, action: Action, reporter: &Reporter) -> Exit {
             return Exit::Findings;
         }
     }
-    let ops = match action {
-        Action::Add => plan::add(held_in, &allocated),
-        Action::Remove => plan::remove(held_in, &allocated),
+    let swarm = args.target.target == Target::Swarm;
+    let (ops, replaced) = match (action, swarm) {
+        (Action::Add, false) => (plan::add(held_in, &allocated), Vec::new()),
+        (Action::Remove, false) => (plan::remove(held_in, &allocated), Vec::new()),
+        (Action::Add, true) => split(plan::add_swarm(held_in, &allocated)),
+        (Action::Remove, true) => split(plan::remove_swarm(held_in, &allocated)),
     };
-    let compose = args.out.display().to_string();
+    let out_path = args.out.clone().unwrap_or_else(|| PathBuf::from(if swarm { "stack.yaml" } else { "compose.yaml" }));
+    let compose = out_path.display().to_string();
     let project = &after_topology.name;
+    if !args.dry_run && args.spec.format != FindingsFormat::Json {
+        for r in replaced.iter().filter(|r| !r.available_throughout) {
+            reporter.note(&replacement_comment(r));
+        }
+    }
     if args.dry_run || args.spec.format == FindingsFormat::Json {
         let text = match args.spec.format {
             FindingsFormat::Json => {
-                let value = serde_json::json!({
+                let mut value = serde_json::json!({
                     "action": action.word(),
                     "template": t,
                     "id": id,
                     "allocation": allocated,
                     "operations": ops,
                 });
+                if swarm {
+                    value["replaced_tasks"] = serde_json::json!(replaced);
+                }
                 let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
                 text.push('\n');
                 text
             }
-            _ => ops.iter().map(|op| shell_line(&plan::command_line(op, project, &compose)) + "\n").collect(),
+            _ => replaced
+                .iter()
+                .map(|r| format!("# {}\n", replacement_comment(r)))
+                .chain(ops.iter().map(|op| shell_line(&plan::command_line(op, project, &compose)) + "\n"))
+                .collect(),
         };
         if std::io::stdout().write_all(text.as_bytes()).is_err() {
             return Exit::Failure;
@@ -168,8 +193,16 @@ fn run(args: &InstanceChange, action: Action, reporter: &Reporter) -> Exit {
         Action::Remove => ids.retain(|i| i != id),
     }
     file.templates.retain(|_, ids| !ids.is_empty());
-    let carried = topoc_model::instance::without_runtime_attachments(after_topology, &file);
-    let rendered = match topoc_emit::compose::render(&carried, &after.provenance, &topoc_emit::Templates::builtin()) {
+    // Compose: the attached services' definitions leave run-time instances out (their hash
+    // must not change); Swarm: the stack file carries them (a deploy reconciles each service
+    // with the file, and would drop a network the file does not list).
+    let rendered = if swarm {
+        topoc_emit::stack::render(after_topology, &after.provenance, &topoc_emit::Templates::builtin())
+    } else {
+        let carried = topoc_model::instance::without_runtime_attachments(after_topology, &file);
+        topoc_emit::compose::render(&carried, &after.provenance, &topoc_emit::Templates::builtin())
+    };
+    let rendered = match rendered {
         Ok(text) => text,
         Err(e) => {
             reporter.failure(&e.to_string());
@@ -178,9 +211,9 @@ fn run(args: &InstanceChange, action: Action, reporter: &Reporter) -> Exit {
     };
     // Services start from the artifact with the instance; they stop through the one that
     // still has it. So the artifact is rewritten before an add's operations and after a
-    // remove's.
-    if action == Action::Add
-        && let Err(message) = write::generated(&args.out, &rendered, false, &[args.spec.spec.as_path()])
+    // remove's; a Swarm remove deploys the stack file without the instance.
+    if (action == Action::Add || swarm)
+        && let Err(message) = write::generated(&out_path, &rendered, false, &[args.spec.spec.as_path()])
     {
         reporter.failure(&message);
         return Exit::Failure;
@@ -193,7 +226,8 @@ fn run(args: &InstanceChange, action: Action, reporter: &Reporter) -> Exit {
         }
     }
     if action == Action::Remove
-        && let Err(message) = write::generated(&args.out, &rendered, false, &[args.spec.spec.as_path()])
+        && !swarm
+        && let Err(message) = write::generated(&out_path, &rendered, false, &[args.spec.spec.as_path()])
     {
         reporter.failure(&message);
         return Exit::Failure;
@@ -205,13 +239,39 @@ fn run(args: &InstanceChange, action: Action, reporter: &Reporter) -> Exit {
     Exit::Ok
 }
 
+fn split(p: plan::SwarmPlan) -> (Vec<Operation>, Vec<plan::TaskReplacement>) {
+    (p.operations, p.replaced)
+}
+
+/// What Swarm does to an attached service's tasks, for the plan and the log.
+fn replacement_comment(r: &plan::TaskReplacement) -> String {
+    let order = match r.order {
+        plan::UpdateOrder::StartFirst => "start-first",
+        plan::UpdateOrder::StopFirst => "stop-first",
+    };
+    let at_once = if r.parallelism == 0 { "all at once".to_owned() } else { format!("{} at a time", r.parallelism) };
+    let what = format!(
+        "Swarm replaces the tasks of `{}` ({} replica{}, {order}, {at_once})",
+        r.service,
+        r.replicas,
+        if r.replicas == 1 { "" } else { "s" }
+    );
+    if r.available_throughout {
+        format!("{what}: a task serves throughout")
+    } else {
+        format!(
+            "{what}: it serves nothing while a task is replaced; `deploy: {{ update_config: {{ order: start-first, parallelism: 1 }} }}` keeps it serving"
+        )
+    }
+}
+
 /// Compile with the change; a topology with errors (the policy no longer holds, a full pool)
 /// stops everything: the findings are printed and nothing is done.
 fn model(args: &InstanceChange, edit: Option<pipeline::Edit<'_>>, reporter: &Reporter) -> Result<Outcome, Exit> {
     // An empty edit still keeps the lock unwritten: only a completed change records anything.
     let keep = |spec: &topoc_spec::TopologySpec| Ok(spec.clone());
-    let outcome =
-        pipeline::compile_changed(&args.spec, reporter, topoc_model::Target::Compose, Some(edit.unwrap_or(&keep)))?;
+    let mut outcome = pipeline::compile_changed(&args.spec, reporter, args.target.target, Some(edit.unwrap_or(&keep)))?;
+    pipeline::check_target(&mut outcome, &args.target);
     if outcome.topology.is_none() || outcome.diagnostics.has_errors() {
         reporter.findings(&outcome.diagnostics, &outcome.files, args.spec.format, false);
         return Err(Exit::Findings);
@@ -237,7 +297,24 @@ fn record(spec: &Path, file: &topoc_model::instance::InstancesFile, after: &Outc
     Ok(())
 }
 
-fn execute(op: &Operation, project: &str, compose: &str) -> Result<(), String> {
+pub(crate) fn execute(op: &Operation, project: &str, compose: &str) -> Result<(), String> {
+    // After a Swarm deploy, the replaced tasks leave the instance's network while their
+    // replacements start: its removal waits for that (bounded).
+    if matches!(op, Operation::RemoveNetwork { .. }) {
+        for _ in 0..60 {
+            match execute_once(op, project, compose) {
+                // Compose: "has active endpoints"; Swarm: "is in use by task".
+                Err(message) if message.contains("active endpoints") || message.contains("in use by task") => {
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                }
+                other => return other,
+            }
+        }
+    }
+    execute_once(op, project, compose)
+}
+
+fn execute_once(op: &Operation, project: &str, compose: &str) -> Result<(), String> {
     let mut argv = plan::command_line(op, project, compose);
     // `docker compose` in the printed plan; here the Compose v2 that verify also uses.
     if argv.get(1).is_some_and(|a| a == "compose") {
@@ -261,7 +338,7 @@ fn execute(op: &Operation, project: &str, compose: &str) -> Result<(), String> {
 }
 
 /// Arguments joined for a shell, single-quoting any that need it.
-fn shell_line(argv: &[String]) -> String {
+pub(crate) fn shell_line(argv: &[String]) -> String {
     argv.iter()
         .map(|a| {
             if !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=,@+".contains(c)) {

@@ -8,6 +8,7 @@ mod explain;
 mod graph;
 pub(crate) mod import;
 pub(crate) mod instance;
+mod instance_move;
 mod matrix;
 pub(crate) mod probe;
 pub(crate) mod rule;

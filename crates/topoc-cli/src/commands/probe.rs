@@ -1,4 +1,6 @@
-//! `topoc __probe serve|connect`: the probe agent verify runs in containers and namespaces.
+//! `topoc __probe serve|connect|watch`: the probe agent verify runs in containers and
+//! namespaces, and the client the live tests watch a service with while they change its
+//! deployment.
 
 use crate::exit::Exit;
 use std::io::Write;
@@ -20,6 +22,21 @@ enum Mode {
     },
     /// Try each target (`IP:PORT`, or `RELAY_IP:PORT>IP:PORT`); print `TARGET ok|fail`.
     Connect {
+        #[arg(long, default_value_t = 1500)]
+        timeout_ms: u64,
+        targets: Vec<String>,
+    },
+    /// Try the targets `--count` times, `--every-ms` apart (a bounded loop); print one line per
+    /// round, `ok` when every target answered (with `--any`: when one did), else
+    /// `fail TARGET ...`, as it happens.
+    Watch {
+        /// A round is ok when any target answers: the addresses a service's tasks may have.
+        #[arg(long)]
+        any: bool,
+        #[arg(long, default_value_t = 100)]
+        every_ms: u64,
+        #[arg(long)]
+        count: u32,
         #[arg(long, default_value_t = 1500)]
         timeout_ms: u64,
         targets: Vec<String>,
@@ -50,6 +67,30 @@ pub(crate) fn exec(args: &ProbeArgs) -> Exit {
                 out.push_str(&format!("{t} {}\n", if ok { "ok" } else { "fail" }));
             }
             let _ = std::io::stdout().write_all(out.as_bytes());
+            Exit::Ok
+        }
+        Mode::Watch { any, every_ms, count, timeout_ms, targets } => {
+            let Ok(parsed) = targets.iter().map(|t| t.parse()).collect::<Result<Vec<agent::Destination>, _>>() else {
+                let _ = writeln!(std::io::stderr(), "probe: bad target");
+                return Exit::Failure;
+            };
+            let mut stdout = std::io::stdout();
+            for _ in 0..*count {
+                let results = agent::reach_all(&parsed, Duration::from_millis(*timeout_ms));
+                let answered = results.iter().any(|ok| *ok);
+                let failed: Vec<String> =
+                    parsed.iter().zip(results).filter(|(_, ok)| !ok).map(|(t, _)| t.to_string()).collect();
+                let line = if failed.is_empty() || (*any && answered) {
+                    "ok\n".to_owned()
+                } else {
+                    format!("fail {}\n", failed.join(" "))
+                };
+                // Flushed per round: the watcher reads the log while this runs.
+                if stdout.write_all(line.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+                    return Exit::Failure;
+                }
+                std::thread::sleep(Duration::from_millis(*every_ms));
+            }
             Exit::Ok
         }
     }

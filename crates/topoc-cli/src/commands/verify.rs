@@ -51,6 +51,10 @@ pub(crate) struct VerifyArgs {
     /// for later runs; remove it with `docker rmi`. By default the run removes it.
     #[arg(long)]
     pub(crate) keep_probe_image: bool,
+    /// Probe every instance of every template, not only the first 8 of each (all are
+    /// deployed either way): for an instance added with `topoc instance add`.
+    #[arg(long)]
+    pub(crate) all_instances: bool,
 }
 
 /// Compose v2: `$TOPOC_COMPOSE`, else the `docker compose` plugin, else `docker-compose` if
@@ -145,6 +149,7 @@ pub(crate) fn exec(args: &VerifyArgs, reporter: &Reporter) -> Exit {
         target: args.target,
         use_existing_swarm: args.use_existing_swarm,
         keep_probe_image: args.keep_probe_image,
+        all_instances: args.all_instances,
         announce: Box::new(|m: &str| {
             let _ = writeln!(std::io::stderr(), "verify: {m}");
         }),
