@@ -50,7 +50,26 @@ pub struct NetworkCreate {
 }
 
 /// `docker info`'s `Swarm.LocalNodeState`, as verify decides on it (`swarm::decide`).
-pub type SwarmState = String;
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SwarmState {
+    /// In no swarm.
+    Inactive,
+    /// A member of a swarm.
+    Active,
+    /// Joining, leaving, or in error: the engine's own word.
+    Other(String),
+}
+
+impl SwarmState {
+    /// From the text `docker info --format {{.Swarm.LocalNodeState}}` prints.
+    pub fn from_docker(text: &str) -> SwarmState {
+        match text.trim() {
+            "inactive" => SwarmState::Inactive,
+            "active" => SwarmState::Active,
+            other => SwarmState::Other(other.to_owned()),
+        }
+    }
+}
 
 /// The operations verify needs from an engine. `Send + Sync`: teardown also runs from the
 /// Ctrl-C handler's thread.
@@ -311,7 +330,7 @@ impl Engine for DockerCli {
     }
 
     fn swarm_state(&self) -> Result<SwarmState, VerifyError> {
-        Ok(self.check(&["info", "--format", "{{.Swarm.LocalNodeState}}"], T)?.trim().to_owned())
+        Ok(SwarmState::from_docker(&self.check(&["info", "--format", "{{.Swarm.LocalNodeState}}"], T)?))
     }
 
     fn swarm_init(&self, advertise: Ipv4Addr) -> Result<(), VerifyError> {

@@ -2,6 +2,7 @@
 //! advertises (it refuses to guess when the node has addresses on several interfaces, and
 //! verify's own stand-in veth is one of them), and whether verify may use the engine's Swarm.
 
+use crate::engine::SwarmState;
 use crate::error::VerifyError;
 use crate::exec;
 use serde::Deserialize;
@@ -73,14 +74,14 @@ pub(crate) enum Plan {
 /// Decide from `docker info`'s `Swarm.LocalNodeState`. A swarm verify did not create belongs to
 /// someone else: deploying a stack into it (and its services onto its nodes) needs the user's
 /// leave.
-pub(crate) fn decide(local_node_state: &str, use_existing: bool) -> Result<Plan, VerifyError> {
+pub(crate) fn decide(local_node_state: &SwarmState, use_existing: bool) -> Result<Plan, VerifyError> {
     match local_node_state {
-        "inactive" => Ok(Plan::InitAndLeave),
-        "active" if use_existing => Ok(Plan::UseExisting),
-        "active" => Err(VerifyError::Refused("the engine is already part of a swarm that verify did not create: it would deploy its probe stack into it. \
+        SwarmState::Inactive => Ok(Plan::InitAndLeave),
+        SwarmState::Active if use_existing => Ok(Plan::UseExisting),
+        SwarmState::Active => Err(VerifyError::Refused("the engine is already part of a swarm that verify did not create: it would deploy its probe stack into it. \
              Pass --use-existing-swarm to allow that (verify then neither initialises nor leaves it), or run verify on another engine"
             .into())),
-        other => Err(VerifyError::Refused(format!(
+        SwarmState::Other(other) => Err(VerifyError::Refused(format!(
             "the engine's swarm is `{other}` (neither inactive nor active): finish or leave it first (`docker swarm leave`)"
         ))),
     }
@@ -92,11 +93,12 @@ mod tests {
 
     #[test]
     fn a_foreign_swarm_is_refused_unless_allowed() {
-        assert!(matches!(decide("inactive", false), Ok(Plan::InitAndLeave)));
-        assert!(matches!(decide("inactive", true), Ok(Plan::InitAndLeave)));
-        assert!(matches!(decide("active", true), Ok(Plan::UseExisting)));
-        assert!(decide("active", false).is_err_and(|e| e.to_string().contains("--use-existing-swarm")));
-        assert!(decide("pending", true).is_err());
+        let state = SwarmState::from_docker;
+        assert!(matches!(decide(&state("inactive\n"), false), Ok(Plan::InitAndLeave)));
+        assert!(matches!(decide(&state("inactive"), true), Ok(Plan::InitAndLeave)));
+        assert!(matches!(decide(&state("active"), true), Ok(Plan::UseExisting)));
+        assert!(decide(&state("active"), false).is_err_and(|e| e.to_string().contains("--use-existing-swarm")));
+        assert!(decide(&state("pending"), true).is_err_and(|e| e.to_string().contains("`pending`")));
     }
 
     fn iface(name: &str, addrs: &[(&str, &str)]) -> Interface {

@@ -154,7 +154,7 @@ impl Engine for FakeEngine {
         Ok(())
     }
     fn swarm_state(&self) -> Result<SwarmState, VerifyError> {
-        Ok("inactive".into())
+        Ok(SwarmState::Inactive)
     }
     fn swarm_init(&self, a: Ipv4Addr) -> Result<(), VerifyError> {
         self.called(format!("swarm init {a}"));
