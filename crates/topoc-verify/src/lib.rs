@@ -17,6 +17,7 @@ mod image;
 mod observe;
 pub mod probe;
 mod run;
+pub mod sandbox;
 mod swarm;
 
 use serde::Serialize;
