@@ -8,6 +8,8 @@
 //! 28.5.2 image; without it the test says it is skipped). `TOPOC_COMPOSE` must be a static
 //! Compose v2 binary for images without `docker compose` (the lab's have none).
 
+#![allow(clippy::print_stderr)]
+
 mod support;
 
 use std::collections::BTreeSet;
