@@ -255,8 +255,8 @@ complete -c topoc -n "__fish_topoc_using_subcommand verify" -l env-file -d 'Env 
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l policy -d 'A side file with `policy:` (and `lints:`) for a compose file, in the spec\'s syntax' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l config -d 'Project configuration for the findings printed when the spec does not resolve (default: `topoc.toml` beside the spec, when there is one), as `check` reads it' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l baseline -d 'Hide the findings recorded in this baseline file, as `check` does' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand verify" -l target -d 'Deployment to verify' -r -f -a "compose\t''
-swarm\t''"
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l target -d 'Deployment to verify' -r -f -a "compose\t'`compose.yaml` for Docker Compose v2'
+swarm\t'A stack file for `docker stack deploy`'"
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -s o -l output -d 'Report format' -r -f -a "table\t''
 json\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l probe-timeout-ms -d 'Per-probe timeout, in milliseconds' -r

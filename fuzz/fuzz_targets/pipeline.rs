@@ -44,7 +44,7 @@ fn check_lock(spec: &topoc_spec::TopologySpec, lock: &Lock) {
 fn downstream(topo: &Topology, files: &topoc_diag::Files, salt: usize) {
     let engine = match salt % 3 {
         0 => EngineProfile::default(),
-        1 => EngineProfile::default().with_swarm(true),
+        1 => EngineProfile::default().with_target(Target::Swarm),
         _ => EngineProfile::parse("20.10").expect("engine"),
     };
     let analysis = topoc_reach::analyze(topo, engine);

@@ -3,7 +3,7 @@
 //! one (so the two benchmark the same topology through different front ends).
 
 use topoc_diag::{FileId, Severity};
-use topoc_model::{Lock, Topology};
+use topoc_model::{Lock, Target, Topology};
 
 fn compile(text: &str) -> Topology {
     let spec = topoc_spec::load(text, topoc_spec::Format::Yaml, FileId(0))
@@ -14,8 +14,8 @@ fn compile(text: &str) -> Topology {
     r.topology.expect("resolves")
 }
 
-fn findings(topo: &Topology, swarm: bool) -> Vec<String> {
-    let engine = topoc_reach::EngineProfile::default().with_swarm(swarm);
+fn findings(topo: &Topology, target: Target) -> Vec<String> {
+    let engine = topoc_reach::EngineProfile::default().with_target(target);
     let analysis = topoc_reach::analyze(topo, engine);
     analysis.findings.iter().filter(|d| d.severity >= Severity::Warning).map(|d| d.message.clone()).collect()
 }
@@ -31,7 +31,7 @@ fn tenants_has_the_promised_size_and_checks_clean() {
         let topo = compile(&topoc_bench::tenants(n));
         assert_eq!(topo.services.len(), 4 * n + 2);
         assert_eq!(topo.networks.len(), n + 1);
-        assert_eq!(findings(&topo, false), Vec::<String>::new());
+        assert_eq!(findings(&topo, Target::Compose), Vec::<String>::new());
     }
 }
 
@@ -40,7 +40,7 @@ fn flat_tenants_is_the_same_topology_written_out() {
     let n = 7;
     let templated = compile(&topoc_bench::tenants(n));
     let flat = compile(&topoc_bench::tenants_flat(n));
-    assert_eq!(findings(&flat, false), Vec::<String>::new());
+    assert_eq!(findings(&flat, Target::Compose), Vec::<String>::new());
     assert_eq!(compose(&templated), compose(&flat));
 }
 
@@ -48,7 +48,7 @@ fn flat_tenants_is_the_same_topology_written_out() {
 fn swarm_workload_checks_clean_as_a_stack() {
     let topo = compile(&topoc_bench::swarm(4, 300));
     assert_eq!(topo.services.iter().map(|s| s.replicas as usize).sum::<usize>(), 4 * 300 + 2);
-    assert_eq!(findings(&topo, true), Vec::<String>::new());
+    assert_eq!(findings(&topo, Target::Swarm), Vec::<String>::new());
 }
 
 #[test]
@@ -78,7 +78,7 @@ fn tenants_relay_has_the_promised_size_and_checks_clean() {
         assert_eq!(topo.services.len(), 5 * n + 2);
         assert_eq!(topo.networks.len(), 2 * n + 2);
         assert_eq!(topo.services.iter().map(|s| s.relays.len()).sum::<usize>(), n);
-        assert_eq!(findings(&topo, false), Vec::<String>::new());
+        assert_eq!(findings(&topo, Target::Compose), Vec::<String>::new());
     }
 }
 
@@ -87,7 +87,7 @@ fn flat_tenants_relay_is_the_same_topology_written_out() {
     let n = 7;
     let templated = compile(&topoc_bench::relayed::tenants_relay(n));
     let flat = compile(&topoc_bench::relayed::tenants_relay_flat(n));
-    assert_eq!(findings(&flat, false), Vec::<String>::new());
+    assert_eq!(findings(&flat, Target::Compose), Vec::<String>::new());
     assert_eq!(compose(&templated), compose(&flat));
 }
 
@@ -99,7 +99,7 @@ fn the_proxy_relay_reaches_every_site_and_tenant_relays_their_database() {
     let of = |name: &str| analysis.endpoint(&alone, name).expect("service");
     assert!(analysis.reach.ports(of("web-1"), of("web-2")).is_empty());
     let topo = compile(&topoc_bench::relayed::tenants_proxy(3));
-    assert_eq!(findings(&topo, false), Vec::<String>::new());
+    assert_eq!(findings(&topo, Target::Compose), Vec::<String>::new());
     let analysis = topoc_reach::analyze(&topo, topoc_reach::EngineProfile::default());
     let of = |name: &str| analysis.endpoint(&topo, name).expect("service");
     let external = topoc_reach::Endpoint::External;
@@ -114,8 +114,8 @@ fn the_proxy_relay_reaches_every_site_and_tenant_relays_their_database() {
 fn hostile_workloads_compile_clean() {
     let topo = compile(&topoc_bench::hostile::glob_relays(12));
     assert_eq!(topo.services.len(), 12);
-    assert_eq!(findings(&topo, false), Vec::<String>::new());
+    assert_eq!(findings(&topo, Target::Compose), Vec::<String>::new());
     let topo = compile(&topoc_bench::hostile::shared_instances(9));
     assert_eq!(topo.services.len(), 18);
-    assert_eq!(findings(&topo, false), Vec::<String>::new());
+    assert_eq!(findings(&topo, Target::Compose), Vec::<String>::new());
 }

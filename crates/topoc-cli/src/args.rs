@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+pub(crate) use topoc_model::Target;
 
 #[derive(Debug, Parser)]
 #[command(name = "topoc", version, about = "Compile a network topology spec into Docker Compose and Swarm files, and check its isolation", long_about = None)]
@@ -98,28 +99,21 @@ pub(crate) enum GraphFormat {
     Mermaid,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Target {
-    /// `compose.yaml` for Docker Compose v2.
-    Compose,
-    /// A stack file for `docker stack deploy`.
-    Swarm,
-}
-
-impl From<Target> for topoc_emit::targets::Target {
-    fn from(t: Target) -> Self {
-        match t {
-            Target::Compose => topoc_emit::targets::Target::Compose,
-            Target::Swarm => topoc_emit::targets::Target::Swarm,
-        }
-    }
+/// `--target`: the model's [`Target`], parsed by its command-line names (the CLI adds no type
+/// of its own).
+pub(crate) fn target_parser() -> impl clap::builder::TypedValueParser<Value = Target> {
+    use clap::builder::{PossibleValue, TypedValueParser};
+    clap::builder::PossibleValuesParser::new(
+        Target::ALL.iter().map(|t| PossibleValue::new(t.as_str()).help(t.description())),
+    )
+    .try_map(|name| Target::from_name(&name).ok_or_else(|| format!("unknown target `{name}`")))
 }
 
 /// The build target, whose capability check `check` and `build` both run.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct TargetArgs {
     /// The deploy target: its capability check reports what it would ignore or refuse.
-    #[arg(long, value_enum, default_value_t = Target::Compose)]
+    #[arg(long, value_parser = target_parser(), default_value_t = Target::Compose)]
     pub(crate) target: Target,
     /// Accept losing a feature the target cannot carry (repeat, or separate with commas): its
     /// finding becomes a warning and the artifact leaves it out (docs/targets.md).
@@ -140,7 +134,7 @@ pub(crate) struct ModelTargetArgs {
     /// The deploy target whose semantics the model uses: as a Swarm stack every network is an
     /// overlay, the routing mesh publishes ports (also of internal services) and `host_ip` is
     /// ignored.
-    #[arg(long, value_enum, default_value_t = Target::Compose)]
+    #[arg(long, value_parser = target_parser(), default_value_t = Target::Compose)]
     pub(crate) target: Target,
 }
 

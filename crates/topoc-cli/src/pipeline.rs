@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use topoc_diag::{Code, Diagnostic, Diagnostics, Files, Severity, Span};
 use topoc_emit::Provenance;
-use topoc_model::{Lock, Topology};
+use topoc_model::{Lock, Target, Topology};
 use topoc_spec::Format;
 
 pub(crate) struct Outcome {
@@ -105,9 +105,9 @@ pub(crate) fn default_lock_path(spec: &Path) -> PathBuf {
 }
 
 /// Compile a spec: load, resolve (keeping the lock current), and analyze on the engine the
-/// arguments name — as a Swarm stack when `swarm`.
-pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, swarm: bool) -> Result<Outcome, Exit> {
-    compile_changed(args, reporter, swarm, None)
+/// arguments name, deployed as `target`.
+pub(crate) fn compile(args: &SpecArgs, reporter: &crate::report::Reporter, target: Target) -> Result<Outcome, Exit> {
+    compile_changed(args, reporter, target, None)
 }
 
 /// A change to the spec made before it is resolved (`alloc`, `instance`): the edit, and the
@@ -119,11 +119,11 @@ pub(crate) type Edit<'a> = &'a dyn Fn(&topoc_spec::TopologySpec) -> Result<topoc
 pub(crate) fn compile_changed(
     args: &SpecArgs,
     reporter: &crate::report::Reporter,
-    swarm: bool,
+    target: Target,
     edit: Option<Edit<'_>>,
 ) -> Result<Outcome, Exit> {
     let engine = match topoc_reach::EngineProfile::parse(&args.engine) {
-        Ok(e) => e.with_swarm(swarm),
+        Ok(e) => e.with_target(target),
         Err(message) => {
             reporter.failure(&message);
             return Err(Exit::Failure);
@@ -324,9 +324,9 @@ pub(crate) fn compile_model(
     args: &SpecArgs,
     policy: &crate::args::PolicyArgs,
     reporter: &crate::report::Reporter,
-    target: crate::args::Target,
+    target: Target,
 ) -> Result<Modeled, Exit> {
-    let mut outcome = compile(args, reporter, target == crate::args::Target::Swarm)?;
+    let mut outcome = compile(args, reporter, target)?;
     check_target(&mut outcome, &TargetArgs { target, allow_drop: Vec::new() });
     apply_policy(&mut outcome, &args.spec, policy, None, reporter)?;
     let fails = policy.fail_on.fails(&outcome.diagnostics);
@@ -375,7 +375,7 @@ fn hidden_causes(
 /// Add the target's capability findings (what it would ignore or refuse) to a compiled spec.
 pub(crate) fn check_target(outcome: &mut Outcome, target: &TargetArgs) {
     if let Some(topology) = &outcome.topology {
-        outcome.diagnostics.extend(topoc_emit::targets::check(topology, target.target.into(), &target.allow_drop));
+        outcome.diagnostics.extend(topoc_emit::targets::check(topology, target.target, &target.allow_drop));
         outcome.diagnostics.sort();
         outcome.diagnostics.group_causes_of(&outcome.instance_ids);
     }

@@ -1021,13 +1021,14 @@ fn check_classes(spec: &RSpec) -> Result<(), TestCaseError> {
     };
     for engine in ["current", "20.10"].iter().flat_map(|v| {
         let e = EngineProfile::parse(v).expect("engine");
-        [e, e.with_swarm(true)]
+        [e, e.with_target(topoc_model::Target::Swarm)]
     }) {
         let by_class = topoc_reach::analyze(&topo, engine);
         let single_classes = singleton_classes(&topo);
         let single_reach = topoc_reach::graph::build(&topo, &single_classes, &engine);
-        let ctx =
-            |what: String| format!("{what} (engine {}, swarm {})\n--- spec ---\n{text}", engine.version, engine.swarm);
+        let ctx = |what: String| {
+            format!("{what} (engine {}, target {})\n--- spec ---\n{text}", engine.version, engine.target)
+        };
         let class_of = |i: usize| Endpoint::Class(by_class.classes.of_service[i]);
         let own = |i: usize| Endpoint::Class(ClassId(i as u32));
         let name = |i: usize| topo.services[i].name.clone();

@@ -19,34 +19,8 @@ use std::collections::HashMap;
 use topoc_diag::{Code, Diagnostic, Diagnostics, Severity, Span};
 use topoc_model::{DeployMode, Driver, EndpointMode, NetworkMode, PortMode, SecretSource, Topology};
 
-/// What `topoc build` emits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Target {
-    /// `compose.yaml` for Docker Compose v2 (one engine).
-    Compose,
-    /// A stack file for `docker stack deploy` (Swarm mode).
-    Swarm,
-}
-
-impl Target {
-    pub const ALL: &'static [Target] = &[Target::Compose, Target::Swarm];
-
-    /// The command-line name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::Compose => "compose",
-            Target::Swarm => "swarm",
-        }
-    }
-
-    /// The name in messages.
-    pub fn title(self) -> &'static str {
-        match self {
-            Target::Compose => "Compose",
-            Target::Swarm => "Swarm",
-        }
-    }
-}
+/// What `topoc build` emits: one type for every crate, defined in the model.
+pub use topoc_model::Target;
 
 macro_rules! features {
     ($( $(#[doc = $doc:literal])+ $variant:ident = $name:literal; )+) => {

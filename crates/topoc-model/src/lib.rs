@@ -11,7 +11,9 @@ mod lock;
 pub mod names;
 pub mod plan;
 mod resolve;
+mod target;
 
 pub use ir::*;
 pub use lock::Lock;
 pub use resolve::{Resolution, resolve};
+pub use target::Target;

@@ -3,6 +3,7 @@
 //! Docker networking, with the engine versions each fact was checked on).
 
 use std::fmt;
+use topoc_model::Target;
 
 /// A Docker Engine version, `major.minor.patch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -14,12 +15,12 @@ impl fmt::Display for EngineVersion {
     }
 }
 
-/// What the model assumes about the engine the topology will run on, and whether it runs as
-/// a Swarm stack (overlay networks, routing mesh) or as a Compose project.
+/// What the model assumes about the engine the topology will run on, and the target it is
+/// deployed as: a Swarm stack (overlay networks, routing mesh) or a Compose project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EngineProfile {
     pub version: EngineVersion,
-    pub swarm: bool,
+    pub target: Target,
 }
 
 /// The engine assumed when none is named: a current release, the newest the engine lab
@@ -28,7 +29,7 @@ pub const DEFAULT_ENGINE: EngineVersion = EngineVersion(28, 5, 2);
 
 impl Default for EngineProfile {
     fn default() -> Self {
-        EngineProfile { version: DEFAULT_ENGINE, swarm: false }
+        EngineProfile { version: DEFAULT_ENGINE, target: Target::Compose }
     }
 }
 
@@ -43,22 +44,29 @@ impl EngineProfile {
         let parts: Vec<&str> = core.split('.').collect();
         let num = |i: usize| parts.get(i).map_or(Ok(0), |p| p.parse::<u32>());
         match (parts.len(), num(0), num(1), num(2)) {
-            (1..=3, Ok(a), Ok(b), Ok(c)) => Ok(EngineProfile { version: EngineVersion(a, b, c), swarm: false }),
+            (1..=3, Ok(a), Ok(b), Ok(c)) => {
+                Ok(EngineProfile { version: EngineVersion(a, b, c), target: Target::Compose })
+            }
             _ => Err(format!("`{text}` is not an engine version (write e.g. 20.10, 28.2.2 or current)")),
         }
     }
 
-    /// The same engine, deploying a Swarm stack (or not).
+    /// The same engine, deploying as `target`.
     #[must_use]
-    pub fn with_swarm(self, swarm: bool) -> Self {
-        EngineProfile { swarm, ..self }
+    pub fn with_target(self, target: Target) -> Self {
+        EngineProfile { target, ..self }
+    }
+
+    /// Whether the topology is deployed as a Swarm stack.
+    pub fn swarm(&self) -> bool {
+        self.target == Target::Swarm
     }
 
     /// §4, §5: a stack's networks are overlays: `docker stack deploy` turns a defaulted
     /// bridge network into an overlay.
     pub fn effective_driver(&self, driver: topoc_model::Driver) -> topoc_model::Driver {
         match driver {
-            topoc_model::Driver::Bridge if self.swarm => topoc_model::Driver::Overlay,
+            topoc_model::Driver::Bridge if self.swarm() => topoc_model::Driver::Overlay,
             d => d,
         }
     }
@@ -67,12 +75,12 @@ impl EngineProfile {
     /// service is on, and attaches the task to `ingress` + docker_gwbridge, which gives it
     /// egress even when all its own networks are internal (observed on 20.10.24).
     pub fn routing_mesh(&self) -> bool {
-        self.swarm
+        self.swarm()
     }
 
     /// §3.4: Swarm binds published ports on every address; `host_ip` is not applied.
     pub fn honours_host_ip(&self) -> bool {
-        !self.swarm
+        !self.swarm()
     }
 
     fn at_least(&self, a: u32, b: u32, c: u32) -> bool {

@@ -2,19 +2,19 @@
 //! a triggering and a clean fixture under tests/fixtures/diagnostics/<code>/.
 
 use topoc_diag::{Code, FileId, Severity};
-use topoc_model::{Lock, resolve};
+use topoc_model::{Lock, Target, resolve};
 use topoc_reach::{EngineProfile, analyze};
 
-fn findings(spec: &str, swarm: bool) -> Vec<(Code, Severity, String)> {
+fn findings(spec: &str, target: Target) -> Vec<(Code, Severity, String)> {
     let spec = topoc_spec::load(spec, topoc_spec::Format::Yaml, FileId(0)).expect("spec loads");
     let r = resolve(&spec, &Lock::default());
     let topo = r.topology.unwrap_or_else(|| panic!("resolves: {:#?}", r.diagnostics));
-    let a = analyze(&topo, EngineProfile::default().with_swarm(swarm));
+    let a = analyze(&topo, EngineProfile::default().with_target(target));
     a.findings.iter().map(|d| (d.code, d.severity, d.message.clone())).collect()
 }
 
 fn codes(spec: &str) -> Vec<Code> {
-    findings(spec, false).into_iter().map(|f| f.0).collect()
+    findings(spec, Target::Compose).into_iter().map(|f| f.0).collect()
 }
 
 const BASE: &str =
@@ -28,7 +28,7 @@ fn a_clean_sketch_has_no_default_findings_and_hardening_is_off() {
 #[test]
 fn hardening_is_enabled_by_group_and_a_code_entry_wins() {
     let spec = format!("{BASE}lints: {{ hardening: warning, healthcheck-missing: off, cpu-unlimited: error }}\n");
-    let f = findings(&spec, false);
+    let f = findings(&spec, Target::Compose);
     let has = |c: Code, s: Severity| f.iter().any(|(code, sev, _)| *code == c && *sev == s);
     assert!(has(Code::MemoryUnlimited, Severity::Warning), "{f:?}");
     assert!(has(Code::CpuUnlimited, Severity::Error), "{f:?}");
@@ -40,14 +40,14 @@ fn a_default_lint_can_be_turned_off_and_unknown_names_are_reported() {
     let spec = "topology: t\nservices:\n  a: { image: nginx, network_mode: none }\nlints: { image-unpinned: off }\n";
     assert_eq!(codes(spec), vec![]);
     let spec = format!("{BASE}lints: {{ image-unpined: off, policy-violation: off }}\n");
-    let f = findings(&spec, false);
+    let f = findings(&spec, Target::Compose);
     assert_eq!(f.iter().filter(|x| x.0 == Code::UnknownLint).count(), 2, "{f:?}");
 }
 
 #[test]
 fn template_copies_are_merged_into_one_finding() {
     let spec = "topology: t\ntemplates:\n  p:\n    count: 3\n    services:\n      \"s-{id}\": { image: \"x:latest\", network_mode: none }\n";
-    let f = findings(spec, false);
+    let f = findings(spec, Target::Compose);
     assert_eq!(f.iter().filter(|x| x.0 == Code::ImageUnpinned).count(), 1, "{f:?}");
 }
 
@@ -99,7 +99,7 @@ fn credential_heuristics() {
 fn swarm_publishes_every_port_on_every_address() {
     let spec = "topology: t\nnetworks: { n: { subnet: 10.1.0.0/24, egress: true } }\nservices:\n  a: { image: \"x:1\", networks: [n], ports: [\"127.0.0.1:80:80\"] }\n";
     assert!(!codes(spec).contains(&Code::PortAllInterfaces));
-    assert!(findings(spec, true).iter().any(|f| f.0 == Code::PortAllInterfaces));
+    assert!(findings(spec, Target::Swarm).iter().any(|f| f.0 == Code::PortAllInterfaces));
 }
 
 #[test]

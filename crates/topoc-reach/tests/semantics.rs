@@ -2,7 +2,7 @@
 //! connect. Each case names the section of docs/semantics.md it encodes.
 
 use topoc_diag::{Code, FileId};
-use topoc_model::{Lock, Topology, resolve};
+use topoc_model::{Lock, Target, Topology, resolve};
 use topoc_reach::{Analysis, EngineProfile, analyze};
 
 fn model(spec: &str, engine: &str) -> (Topology, Analysis) {
@@ -264,7 +264,7 @@ fn swarm_routing_mesh_publishes_internal_services_and_gives_them_egress() {
     let spec = topoc_spec::load(spec, topoc_spec::Format::Yaml, FileId(0)).expect("loads");
     let topo = resolve(&spec, &Lock::default()).topology.expect("resolves");
     let compose = analyze(&topo, EngineProfile::default());
-    let swarm = analyze(&topo, EngineProfile::default().with_swarm(true));
+    let swarm = analyze(&topo, EngineProfile::default().with_target(Target::Swarm));
     assert_eq!(reach(&topo, &compose, "external", "grafana"), "-");
     assert_eq!(reach(&topo, &swarm, "external", "grafana"), "port 3000");
     assert_eq!(reach(&topo, &swarm, "grafana", "external"), "all ports");
@@ -273,7 +273,13 @@ fn swarm_routing_mesh_publishes_internal_services_and_gives_them_egress() {
     let spec = "topology: t\nnetworks: { web: { egress: true } }\nservices:\n  w: { image: x, networks: [web], ports: [\"127.0.0.1:8080:80\"] }\n";
     let spec = topoc_spec::load(spec, topoc_spec::Format::Yaml, FileId(0)).expect("loads");
     let topo = resolve(&spec, &Lock::default()).topology.expect("resolves");
-    assert_eq!(reach(&topo, &analyze(&topo, EngineProfile::default().with_swarm(true)), "external", "w"), "port 80");
+    assert_eq!(
+        reach(&topo, &analyze(&topo, EngineProfile::default().with_target(Target::Swarm)), "external", "w"),
+        "port 80"
+    );
     // §4, §3.1: a stack's networks are overlays: the host has no route into them.
-    assert_eq!(reach(&topo, &analyze(&topo, EngineProfile::default().with_swarm(true)), "host", "w"), "port 80");
+    assert_eq!(
+        reach(&topo, &analyze(&topo, EngineProfile::default().with_target(Target::Swarm)), "host", "w"),
+        "port 80"
+    );
 }

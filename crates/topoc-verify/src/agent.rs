@@ -142,12 +142,12 @@ fn pipe(from: &mut impl Read, to: &mut impl Write) -> std::io::Result<()> {
 
 /// A probe target: a listener, optionally reached through a relay.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Target {
+pub struct Destination {
     pub addr: SocketAddr,
     pub via: Option<SocketAddr>,
 }
 
-impl std::fmt::Display for Target {
+impl std::fmt::Display for Destination {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.via {
             Some(via) => write!(f, "{via}>{}", self.addr),
@@ -156,19 +156,19 @@ impl std::fmt::Display for Target {
     }
 }
 
-impl std::str::FromStr for Target {
+impl std::str::FromStr for Destination {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let parse = |x: &str| x.parse::<SocketAddr>().map_err(|_| format!("bad address `{x}`"));
         match s.split_once('>') {
-            Some((via, addr)) => Ok(Target { addr: parse(addr)?, via: Some(parse(via)?) }),
-            None => Ok(Target { addr: parse(s)?, via: None }),
+            Some((via, addr)) => Ok(Destination { addr: parse(addr)?, via: Some(parse(via)?) }),
+            None => Ok(Destination { addr: parse(s)?, via: None }),
         }
     }
 }
 
 /// Whether `ping` gets an `ok` back from the target within `timeout`.
-pub fn reach(target: &Target, timeout: Duration) -> bool {
+pub fn reach(target: &Destination, timeout: Duration) -> bool {
     let first = target.via.unwrap_or(target.addr);
     let Ok(mut stream) = TcpStream::connect_timeout(&first, timeout) else { return false };
     let _ = stream.set_read_timeout(Some(timeout));
@@ -186,7 +186,7 @@ pub fn reach(target: &Target, timeout: Duration) -> bool {
 }
 
 /// Probe every target in parallel (bounded), returning results in input order.
-pub fn reach_all(targets: &[Target], timeout: Duration) -> Vec<bool> {
+pub fn reach_all(targets: &[Destination], timeout: Duration) -> Vec<bool> {
     let mut results = vec![false; targets.len()];
     // Blocked probes wait out their timeout (dropped, not refused): run many at once.
     const PARALLEL: usize = 256;

@@ -1,11 +1,13 @@
 //! The deployment under test: the topology with every image replaced by the probe, deployed
 //! with Docker Compose under a unique project name, and what the engine made of it.
 
-use crate::exec;
+use crate::engine::{Engine, NetworkCreate, Owner};
+use crate::error::VerifyError;
+use crate::inspect;
 use std::collections::BTreeMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
-use topoc_model::{Command, Deploy, Driver, MountSource, NetworkMode, SelectorTarget, Topology};
+use topoc_model::{Command, Deploy, Driver, MountSource, NetworkMode, SelectorTarget, Target, Topology};
 
 /// The port every probe container listens on for "any port" reachability.
 pub(crate) const PROBE_PORT: u16 = 7000;
@@ -18,10 +20,10 @@ pub(crate) fn probe_topology(
     project: &str,
     image: &str,
     parents: &BTreeMap<String, String>,
-    swarm: bool,
+    target: Target,
 ) -> Topology {
     let mut t = topo.clone();
-    if swarm {
+    if target == Target::Swarm {
         // What a stack cannot carry (docs/targets.md) changes no path between tasks: drop it.
         for s in &mut t.services {
             for a in &mut s.attachments {
@@ -88,7 +90,7 @@ pub(crate) fn probe_topology(
         s.command = Some(Command::Exec(args));
         s.entrypoint = None;
         s.environment.clear();
-        if swarm {
+        if target == Target::Swarm {
             s.environment.push((crate::agent::TASKS_ENV.to_owned(), "1".to_owned()));
         }
         s.healthcheck = None;
@@ -160,248 +162,195 @@ pub(crate) fn engine_network_name(project: &str, n: &topoc_model::Network) -> St
 /// Networks declared external must exist before `up`: create them as the spec describes.
 /// A stack can only use swarm-scoped external networks: bridges become attachable overlays,
 /// LAN networks get `--scope swarm`.
-pub(crate) fn create_external(t: &Topology, swarm: bool, setup: &mut crate::host::HostSetup) -> Result<(), String> {
+pub(crate) fn create_external(
+    engine: &dyn Engine,
+    t: &Topology,
+    target: Target,
+    setup: &mut crate::host::HostSetup,
+) -> Result<(), VerifyError> {
+    let swarm = target == Target::Swarm;
     for n in t.networks.iter().filter(|n| n.external) {
         let name = n.engine_name.clone().unwrap_or_else(|| n.name.clone());
         let driver = if swarm && n.driver == Driver::Bridge { Driver::Overlay } else { n.driver };
-        let mut args = vec!["network".to_owned(), "create".into(), "--driver".into(), driver.as_str().into()];
-        if swarm {
-            args.push("--attachable".into());
-            if driver != Driver::Overlay {
-                args.extend(["--scope".into(), "swarm".into()]);
-            }
-        }
-        if let Some(s) = &n.subnet {
-            args.extend(["--subnet".into(), s.net.to_string()]);
+        let subnet = n.subnet.as_ref().map(|s| s.net);
+        let options = match (&n.parent, n.driver) {
+            (Some(parent), Driver::Macvlan | Driver::Ipvlan) => vec![("parent".to_owned(), parent.clone())],
+            _ => Vec::new(),
+        };
+        engine.create_network(&NetworkCreate {
+            name: name.clone(),
+            driver,
+            attachable: swarm,
+            swarm_scope: swarm && driver != Driver::Overlay,
+            subnet,
             // As the emitters do: the model's gateway stated, so every engine applies the same.
-            if let Some(g) = n.effective_gateway() {
-                args.extend(["--gateway".into(), g.to_string()]);
-            }
-            if let Some(r) = n.ip_range {
-                args.extend(["--ip-range".into(), r.to_string()]);
-            }
-        }
-        if !n.egress {
-            args.push("--internal".into());
-        }
-        if let (Some(parent), Driver::Macvlan | Driver::Ipvlan) = (&n.parent, n.driver) {
-            args.extend(["--opt".into(), format!("parent={parent}")]);
-        }
-        args.push(name.clone());
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        exec::check("docker", &refs, Duration::from_secs(30))?;
+            gateway: subnet.and_then(|_| n.effective_gateway()),
+            ip_range: subnet.and(n.ip_range),
+            internal: !n.egress,
+            options,
+        })?;
         setup.networks.push(name);
     }
     Ok(())
 }
 
-/// One deployed container: its Compose service and its address and gateway on each network.
-#[derive(Debug, Clone)]
+/// One deployed container: its Compose service (a stack's service) and the address the engine
+/// gave it on each network, by the network's engine name.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Container {
     pub(crate) id: String,
     pub(crate) service: String,
-    pub(crate) networks: BTreeMap<String, (IpAddr, Option<IpAddr>)>,
+    pub(crate) networks: BTreeMap<String, IpAddr>,
+}
+
+impl Container {
+    /// From `docker inspect`; an endpoint without an address (`none`) is left out.
+    pub(crate) fn from_inspect(c: &inspect::Container, project: &str) -> Result<Container, VerifyError> {
+        Ok(Container {
+            id: c.id.clone(),
+            service: c.service(project)?,
+            networks: c
+                .network_settings
+                .networks
+                .iter()
+                .filter_map(|(name, e)| Some((name.clone(), e.ip_address?)))
+                .collect(),
+        })
+    }
+}
+
+/// How many containers the deployment `t` runs: a service per replica (Compose expands
+/// replicas with their own addresses into services of one container each); a stack runs no
+/// container for a service on no network.
+pub(crate) fn expected_containers(t: &Topology, target: Target) -> usize {
+    if target == Target::Swarm {
+        t.services
+            .iter()
+            .filter(|s| !matches!(s.network_mode, NetworkMode::None))
+            .map(|s| s.replicas.max(1) as usize)
+            .sum()
+    } else {
+        t.services
+            .iter()
+            .map(|s| {
+                compose_names(s).len()
+                    * if s.attachments.iter().any(|a| a.addresses.len() > 1) { 1 } else { s.replicas.max(1) as usize }
+            })
+            .sum()
+    }
 }
 
 /// The project's containers once all are running (bounded wait).
 pub(crate) fn running_containers(
+    engine: &dyn Engine,
     project: &str,
-    swarm: bool,
+    target: Target,
     expected: usize,
     timeout: Duration,
-) -> Result<Vec<Container>, String> {
+    deploy_said: &str,
+) -> Result<Vec<Container>, VerifyError> {
     let deadline = Instant::now() + timeout;
-    let label = if swarm {
-        format!("label=com.docker.stack.namespace={project}")
-    } else {
-        format!("label=com.docker.compose.project={project}")
+    let owner = match target {
+        Target::Swarm => Owner::Stack(project.to_owned()),
+        Target::Compose => Owner::Project(project.to_owned()),
     };
     loop {
-        let ids = exec::check("docker", &["ps", "-q", "--no-trunc", "--filter", &label], Duration::from_secs(30))?;
-        let ids: Vec<&str> = ids.lines().filter(|l| !l.is_empty()).collect();
+        let ids = engine.containers(&owner, false)?;
         if ids.len() >= expected {
-            let mut args = vec!["inspect"];
-            args.extend(ids.iter().copied());
-            let json = exec::check("docker", &args, Duration::from_secs(30))?;
-            return parse_inspect(&json, project);
+            let mut out = engine
+                .inspect_containers(&ids)?
+                .iter()
+                .map(|c| Container::from_inspect(c, project))
+                .collect::<Result<Vec<_>, _>>()?;
+            out.sort_by(|a, b| a.service.cmp(&b.service));
+            return Ok(out);
         }
         if Instant::now() >= deadline {
-            let states = exec::run(
-                "docker",
-                &["ps", "-a", "--filter", &label, "--format", "{{.Names}} {{.Status}}"],
-                None,
-                Duration::from_secs(30),
-            )
-            .map(|o| o.stdout)
-            .unwrap_or_default();
-            let tasks = if swarm { deploy_task_errors(project) } else { String::new() };
-            return Err(format!(
-                "only {} of {expected} containers are running after {}s:\n{states}{tasks}",
-                ids.len(),
-                timeout.as_secs()
-            ));
+            let mut states = engine.container_states(&owner);
+            if target == Target::Swarm {
+                let errors = engine.stack_task_errors(project);
+                if !errors.is_empty() {
+                    states.push_str(&format!("tasks not running:\n{errors}"));
+                }
+            }
+            return Err(VerifyError::NotRunning {
+                running: ids.len(),
+                expected,
+                seconds: timeout.as_secs(),
+                states,
+                deploy_said: deploy_said.trim().to_owned(),
+            });
         }
         std::thread::sleep(Duration::from_millis(300));
     }
-}
-
-fn parse_inspect(json: &str, project: &str) -> Result<Vec<Container>, String> {
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("docker inspect: {e}"))?;
-    let mut out = Vec::new();
-    for c in value.as_array().into_iter().flatten() {
-        let labels = &c["Config"]["Labels"];
-        let service = match labels["com.docker.compose.service"].as_str() {
-            Some(s) => s.to_owned(),
-            // Swarm tasks: `<stack>_<service>`.
-            None => labels["com.docker.swarm.service.name"]
-                .as_str()
-                .map(|s| s.strip_prefix(&format!("{project}_")).unwrap_or(s).to_owned())
-                .unwrap_or_default(),
-        };
-        let mut networks = BTreeMap::new();
-        if let Some(nets) = c["NetworkSettings"]["Networks"].as_object() {
-            for (name, n) in nets {
-                let ip = n["IPAddress"].as_str().and_then(|s| s.parse().ok());
-                let gw = n["Gateway"].as_str().and_then(|s| s.parse().ok());
-                if let Some(ip) = ip {
-                    networks.insert(name.clone(), (ip, gw));
-                }
-            }
-        }
-        out.push(Container { id: c["Id"].as_str().unwrap_or_default().to_owned(), service, networks });
-    }
-    out.sort_by(|a, b| a.service.cmp(&b.service));
-    Ok(out)
 }
 
 /// Networks already on the engine whose subnets overlap the ones this run will create: Docker
 /// would refuse to create ours ("Pool overlaps with other one on this address space"), or, in
 /// a stack, leave the tasks that need them pending. Checked before anything is deployed, so
 /// the user learns which leftover to remove instead of reading a half-deployed failure.
-pub(crate) fn existing_overlaps(t: &Topology) -> Result<Vec<String>, String> {
-    Ok(overlaps_with(t, &engine_subnets()?))
-}
-
-/// `(name, scope, subnet)` of every network on the engine.
-fn engine_subnets() -> Result<Vec<(String, String, ipnet::IpNet)>, String> {
-    let ids = exec::check("docker", &["network", "ls", "-q", "--no-trunc"], Duration::from_secs(20))?;
-    let ids: Vec<&str> = ids.lines().filter(|l| !l.is_empty()).collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = vec!["network", "inspect"];
-    args.extend(ids.iter().copied());
-    let json = exec::check("docker", &args, Duration::from_secs(30))?;
-    parse_network_subnets(&json)
+pub(crate) fn existing_overlaps(engine: &dyn Engine, t: &Topology) -> Result<Vec<String>, VerifyError> {
+    Ok(overlaps_with(t, &engine.networks()?))
 }
 
 /// Create docker_gwbridge before `docker swarm init` would: Docker would give it the next /16
 /// of its default pools, which can be a range the spec uses (pantheon's 172.30.x). Ours is the
 /// first of Docker's own candidates that overlaps nothing in the spec or on the engine; the
 /// options are the ones Docker documents for a custom docker_gwbridge.
-pub(crate) fn create_gwbridge(t: &Topology) -> Result<(), String> {
-    let existing = engine_subnets()?;
+pub(crate) fn create_gwbridge(engine: &dyn Engine, t: &Topology) -> Result<(), VerifyError> {
+    let existing = engine.networks()?;
+    let Some(subnet) = free_gwbridge_subnet(t, &existing) else {
+        return Err(VerifyError::Refused("no free subnet for docker_gwbridge in Docker's default pools".into()));
+    };
+    let option = |k: &str, v: &str| (format!("com.docker.network.bridge.{k}"), v.to_owned());
+    engine
+        .create_network(&NetworkCreate {
+            name: "docker_gwbridge".into(),
+            driver: Driver::Bridge,
+            attachable: false,
+            swarm_scope: false,
+            subnet: Some(subnet),
+            gateway: None,
+            ip_range: None,
+            internal: false,
+            options: vec![
+                option("name", "docker_gwbridge"),
+                option("enable_icc", "false"),
+                option("enable_ip_masquerade", "true"),
+            ],
+        })
+        .map_err(|e| VerifyError::Refused(format!("cannot create docker_gwbridge ({subnet}): {e}")))
+}
+
+/// The first of Docker's candidate pools for docker_gwbridge that overlaps nothing in the spec
+/// or on the engine.
+fn free_gwbridge_subnet(t: &Topology, existing: &[inspect::Network]) -> Option<ipnet::IpNet> {
     let taken = |candidate: &ipnet::IpNet| {
         let overlaps = |other: ipnet::IpNet| topoc_model::ipam::overlaps(*candidate, other);
         t.networks.iter().flat_map(|n| [&n.subnet, &n.subnet6]).flatten().any(|s| overlaps(s.net))
             || t.reserved.iter().any(|r| overlaps(r.net))
-            || existing.iter().any(|(_, _, net)| overlaps(*net))
+            || existing.iter().flat_map(|n| &n.ipam.config).any(|c| overlaps(c.subnet))
     };
-    let candidates = (18..=31u8)
-        .map(|b| ipnet::IpNet::V4(ipnet::Ipv4Net::new(std::net::Ipv4Addr::new(172, b, 0, 0), 16).expect("valid /16")))
-        .chain((0..16u8).map(|k| {
-            ipnet::IpNet::V4(ipnet::Ipv4Net::new(std::net::Ipv4Addr::new(192, 168, k * 16, 0), 20).expect("valid /20"))
-        }));
-    let Some(subnet) = candidates.into_iter().find(|c| !taken(c)) else {
-        return Err("no free subnet for docker_gwbridge in Docker's default pools".into());
-    };
-    let subnet = subnet.to_string();
-    exec::check(
-        "docker",
-        &[
-            "network",
-            "create",
-            "--subnet",
-            &subnet,
-            "--opt",
-            "com.docker.network.bridge.name=docker_gwbridge",
-            "--opt",
-            "com.docker.network.bridge.enable_icc=false",
-            "--opt",
-            "com.docker.network.bridge.enable_ip_masquerade=true",
-            "docker_gwbridge",
-        ],
-        Duration::from_secs(30),
-    )
-    .map(|_| ())
-    .map_err(|e| format!("cannot create docker_gwbridge ({subnet}): {e}"))
+    let sixteens = (18..=31u8).filter_map(|b| ipnet::Ipv4Net::new(Ipv4Addr::new(172, b, 0, 0), 16).ok());
+    let twenties = (0..16u8).filter_map(|k| ipnet::Ipv4Net::new(Ipv4Addr::new(192, 168, k * 16, 0), 20).ok());
+    sixteens.chain(twenties).map(ipnet::IpNet::V4).find(|c| !taken(c))
 }
 
-/// `(name, scope, subnet)` of each network in `docker network inspect` output.
-fn parse_network_subnets(json: &str) -> Result<Vec<(String, String, ipnet::IpNet)>, String> {
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("docker network inspect: {e}"))?;
-    let mut out = Vec::new();
-    for n in value.as_array().into_iter().flatten() {
-        let name = n["Name"].as_str().unwrap_or_default().to_owned();
-        let scope = n["Scope"].as_str().unwrap_or_default().to_owned();
-        for c in n["IPAM"]["Config"].as_array().into_iter().flatten() {
-            if let Some(subnet) = c["Subnet"].as_str().and_then(|s| s.parse::<ipnet::IpNet>().ok()) {
-                out.push((name.clone(), scope.clone(), subnet));
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn overlaps_with(t: &Topology, existing: &[(String, String, ipnet::IpNet)]) -> Vec<String> {
+fn overlaps_with(t: &Topology, existing: &[inspect::Network]) -> Vec<String> {
     let mut found = Vec::new();
     for n in &t.networks {
         for ours in [&n.subnet, &n.subnet6].into_iter().flatten() {
-            for (name, scope, theirs) in existing {
-                if topoc_model::ipam::overlaps(ours.net, *theirs) {
+            for theirs in existing {
+                for c in theirs.ipam.config.iter().filter(|c| topoc_model::ipam::overlaps(ours.net, c.subnet)) {
                     found.push(format!(
-                        "network `{}` ({}) overlaps the existing {scope} network `{name}` ({theirs})",
-                        n.name, ours.net
+                        "network `{}` ({}) overlaps the existing {} network `{}` ({})",
+                        n.name, ours.net, theirs.scope, theirs.name, c.subnet
                     ));
                 }
             }
         }
     }
     found
-}
-
-fn deploy_task_errors(project: &str) -> String {
-    let errors = stack_task_errors(project);
-    if errors.is_empty() { errors } else { format!("tasks not running:\n{errors}") }
-}
-
-/// What a "Pool overlaps" refusal during the deployment itself means. The engine held no
-/// overlapping network beforehand (checked first), so Docker allocated one during the run: a
-/// network without an IPv4 subnet (IPv6-only, or none given) takes one from Docker's default
-/// pools (172.17-31.x and 192.168.x, 10.x for overlays), which can be one the spec also uses:
-/// which one it takes depends on what the engine allocated before (the live suite hit this
-/// with showcase's old 172.30.0.0/16 pool beside its IPv6-only tenant networks).
-pub(crate) fn overlap_hint(stderr: &str) -> &'static str {
-    if stderr.contains("Pool overlaps") {
-        "\nhint: a network Docker gave a subnet of its own during this deployment (one the spec \
-         leaves without an IPv4 subnet) took addresses the spec uses: move the spec's subnets \
-         out of Docker's default pools (`topoc check` reports them as topoc::docker-pool-overlap) \
-         or give every network an IPv4 subnet"
-    } else {
-        ""
-    }
-}
-
-/// Why a stack's tasks are not running, from `docker stack ps` (the task errors Swarm keeps).
-fn stack_task_errors(project: &str) -> String {
-    exec::run(
-        "docker",
-        &["stack", "ps", "--no-trunc", "--format", "{{.Name}} {{.CurrentState}} {{.Error}}", project],
-        None,
-        Duration::from_secs(30),
-    )
-    .map(|o| o.stdout.lines().filter(|l| !l.contains(" Running ")).map(|l| format!("  {l}\n")).collect::<String>())
-    .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -415,30 +364,29 @@ mod tests {
       {"Name": "odd", "Scope": "local", "IPAM": {"Config": null}}
     ]"#;
 
-    #[test]
-    fn only_pool_overlaps_get_the_hint() {
-        assert!(
-            overlap_hint("Error response from daemon: Pool overlaps with other one on this address space")
-                .contains("docker-pool-overlap")
-        );
-        assert_eq!(overlap_hint("Error response from daemon: network not found"), "");
-    }
-
-    #[test]
-    fn inspect_output_yields_every_subnet() {
-        let subnets = parse_network_subnets(INSPECT).expect("parses");
-        let names: Vec<&str> = subnets.iter().map(|(n, _, _)| n.as_str()).collect();
-        assert_eq!(names, ["bridge", "stale_monitoring"]);
+    fn topology(spec: &str) -> Topology {
+        let spec = topoc_spec::load(spec, topoc_spec::Format::Yaml, topoc_diag::FileId(0)).expect("spec loads");
+        topoc_model::resolve(&spec, &topoc_model::Lock::default()).topology.expect("resolves")
     }
 
     #[test]
     fn a_leftover_network_with_our_subnet_is_named() {
-        let spec = "topology: t\nnetworks:\n  monitoring: { subnet: 10.30.0.0/25 }\n  other: { subnet: 10.31.0.0/24 }\nservices:\n  a: { image: x, networks: [monitoring, other] }\n";
-        let spec = topoc_spec::load(spec, topoc_spec::Format::Yaml, topoc_diag::FileId(0)).expect("spec loads");
-        let topo = topoc_model::resolve(&spec, &topoc_model::Lock::default()).topology.expect("resolves");
-        let existing = parse_network_subnets(INSPECT).expect("parses");
+        let topo = topology(
+            "topology: t\nnetworks:\n  monitoring: { subnet: 10.30.0.0/25 }\n  other: { subnet: 10.31.0.0/24 }\nservices:\n  a: { image: x, networks: [monitoring, other] }\n",
+        );
+        let existing = inspect::networks(INSPECT).expect("parses");
         let found = overlaps_with(&topo, &existing);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("`monitoring`") && found[0].contains("stale_monitoring"), "{found:?}");
+    }
+
+    #[test]
+    fn docker_gwbridge_avoids_the_spec_and_the_engine() {
+        let topo = topology(
+            "topology: t\nnetworks:\n  a: { subnet: 172.18.0.0/16 }\nservices:\n  s: { image: x, networks: [a] }\n",
+        );
+        let existing = inspect::networks(INSPECT).expect("parses");
+        // 172.17 is the engine's bridge, 172.18 the spec's.
+        assert_eq!(free_gwbridge_subnet(&topo, &existing), "172.19.0.0/16".parse().ok());
     }
 }

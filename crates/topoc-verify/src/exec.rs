@@ -1,5 +1,6 @@
 //! Running external commands (docker, compose, ip) with a deadline, so no step can hang.
 
+use crate::error::VerifyError;
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -13,14 +14,19 @@ pub(crate) struct Output {
 }
 
 /// Run `program args` with optional stdin, killing it at `timeout`.
-pub(crate) fn run(program: &str, args: &[&str], stdin: Option<&[u8]>, timeout: Duration) -> Result<Output, String> {
+pub(crate) fn run(
+    program: &str,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    timeout: Duration,
+) -> Result<Output, VerifyError> {
     let mut child = Command::new(program)
         .args(args)
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
+        .map_err(|error| VerifyError::Spawn { program: program.to_owned(), error })?;
     if let (Some(data), Some(mut pipe)) = (stdin, child.stdin.take()) {
         let data = data.to_vec();
         std::thread::spawn(move || {
@@ -51,10 +57,13 @@ pub(crate) fn run(program: &str, args: &[&str], stdin: Option<&[u8]>, timeout: D
             Ok(None) if Instant::now() >= deadline => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("{program} {} timed out after {}s", args.join(" "), timeout.as_secs()));
+                return Err(VerifyError::Timeout {
+                    command: format!("{program} {}", args.join(" ")),
+                    seconds: timeout.as_secs(),
+                });
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(25)),
-            Err(e) => return Err(format!("waiting for {program}: {e}")),
+            Err(error) => return Err(VerifyError::Spawn { program: program.to_owned(), error }),
         }
     };
     Ok(Output {
@@ -65,11 +74,14 @@ pub(crate) fn run(program: &str, args: &[&str], stdin: Option<&[u8]>, timeout: D
 }
 
 /// Run and require success; the error carries the command's stderr.
-pub(crate) fn check(program: &str, args: &[&str], timeout: Duration) -> Result<String, String> {
+pub(crate) fn check(program: &str, args: &[&str], timeout: Duration) -> Result<String, VerifyError> {
     let out = run(program, args, None, timeout)?;
     if out.success {
         Ok(out.stdout)
     } else {
-        Err(format!("`{program} {}` failed: {}", args.join(" "), out.stderr.trim()))
+        Err(VerifyError::Failed {
+            command: format!("{program} {}", args.join(" ")),
+            stderr: out.stderr.trim().to_owned(),
+        })
     }
 }

@@ -4,6 +4,7 @@
 //! locally (so no probe can leave the machine), and listeners for the host and the stand-ins.
 //! Every step is recorded so teardown undoes exactly what was done, also after a failure.
 
+use crate::error::VerifyError;
 use crate::exec;
 use std::net::{IpAddr, Ipv4Addr};
 use std::process::{Child, Command, Stdio};
@@ -24,14 +25,14 @@ pub(crate) struct HostSetup {
     pub(crate) listeners: Vec<Child>,
 }
 
-fn ip(args: &[&str]) -> Result<String, String> {
+fn ip(args: &[&str]) -> Result<String, VerifyError> {
     exec::check("ip", args, T)
 }
 
 impl HostSetup {
     /// The stand-in internet: namespace `ns`, veth `host_if` (198.18.0.1/30) ⇄ 198.18.0.2/30
     /// with a default route back through the host, and a listener on `port` inside it.
-    pub(crate) fn internet(&mut self, ns: &str, host_if: &str, port: u16) -> Result<(), String> {
+    pub(crate) fn internet(&mut self, ns: &str, host_if: &str, port: u16) -> Result<(), VerifyError> {
         self.namespace_behind_veth(ns, host_if, Some(&format!("{INET_HOST}/30")), &[format!("{INET_NS}/30")])?;
         ip(&["netns", "exec", ns, "ip", "route", "add", "default", "via", &INET_HOST.to_string()])?;
         self.listen(Some(ns), port)
@@ -39,7 +40,7 @@ impl HostSetup {
 
     /// A fake LAN for a macvlan parent: veth `host_if` (the parent, no address) ⇄ a "LAN
     /// host" in namespace `ns` holding `addresses` (prefix included), with a listener.
-    pub(crate) fn lan(&mut self, ns: &str, host_if: &str, addresses: &[String], port: u16) -> Result<(), String> {
+    pub(crate) fn lan(&mut self, ns: &str, host_if: &str, addresses: &[String], port: u16) -> Result<(), VerifyError> {
         self.namespace_behind_veth(ns, host_if, None, addresses)?;
         self.listen(Some(ns), port)
     }
@@ -52,7 +53,7 @@ impl HostSetup {
         host_if: &str,
         host_addr: Option<&str>,
         ns_addrs: &[String],
-    ) -> Result<(), String> {
+    ) -> Result<(), VerifyError> {
         ip(&["netns", "add", ns])?;
         self.namespaces.push(ns.to_owned());
         let peer = format!("{host_if}p");
@@ -73,7 +74,7 @@ impl HostSetup {
     /// Drop traffic to `subnet` on the host instead of sending it out the default route.
     /// A route the host already has for exactly this prefix (a local bridge, another run's
     /// blackhole) already keeps the traffic here: then nothing is added, nor removed later.
-    pub(crate) fn blackhole(&mut self, subnet: &str) -> Result<(), String> {
+    pub(crate) fn blackhole(&mut self, subnet: &str) -> Result<(), VerifyError> {
         let out = exec::run("ip", &["route", "add", "blackhole", subnet], None, T)?;
         if out.success {
             self.blackholes.push(subnet.to_owned());
@@ -81,12 +82,15 @@ impl HostSetup {
         } else if out.stderr.contains("File exists") {
             Ok(())
         } else {
-            Err(format!("`ip route add blackhole {subnet}` failed: {}", out.stderr.trim()))
+            Err(VerifyError::Failed {
+                command: format!("ip route add blackhole {subnet}"),
+                stderr: out.stderr.trim().to_owned(),
+            })
         }
     }
 
     /// A probe listener on the host (`ns` None) or inside a namespace.
-    pub(crate) fn listen(&mut self, ns: Option<&str>, port: u16) -> Result<(), String> {
+    pub(crate) fn listen(&mut self, ns: Option<&str>, port: u16) -> Result<(), VerifyError> {
         let exe = crate::own_exe();
         let mut cmd = match ns {
             Some(ns) => {
@@ -97,14 +101,14 @@ impl HostSetup {
             None => Command::new(&exe),
         };
         cmd.args(["__probe", "serve", "--listen", &port.to_string()]).stdout(Stdio::null()).stderr(Stdio::null());
-        let child = cmd.spawn().map_err(|e| format!("cannot start a probe listener: {e}"))?;
+        let child = cmd.spawn().map_err(|error| VerifyError::Spawn { program: exe.display().to_string(), error })?;
         self.listeners.push(child);
         std::thread::sleep(Duration::from_millis(150));
         Ok(())
     }
 
     /// Undo everything, in reverse order; errors are collected, not fatal.
-    pub(crate) fn teardown(&mut self) -> Vec<String> {
+    pub(crate) fn teardown(&mut self, engine: &dyn crate::engine::Engine) -> Vec<String> {
         let mut problems = Vec::new();
         for mut child in self.listeners.drain(..) {
             let _ = child.kill();
@@ -112,7 +116,7 @@ impl HostSetup {
         }
         for subnet in self.blackholes.drain(..).rev() {
             if let Err(e) = ip(&["route", "del", "blackhole", &subnet]) {
-                problems.push(e);
+                problems.push(e.to_string());
             }
         }
         for link in self.links.drain(..).rev() {
@@ -121,12 +125,12 @@ impl HostSetup {
         }
         for ns in self.namespaces.drain(..).rev() {
             if let Err(e) = ip(&["netns", "del", &ns]) {
-                problems.push(e);
+                problems.push(e.to_string());
             }
         }
         for net in self.networks.drain(..).rev() {
-            if let Err(e) = exec::check("docker", &["network", "rm", &net], T) {
-                problems.push(e);
+            if let Err(e) = engine.remove_network(&net) {
+                problems.push(e.to_string());
             }
         }
         problems

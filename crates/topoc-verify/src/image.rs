@@ -4,6 +4,8 @@
 //! imports is removed by its teardown. Other `topoc-probe:*` images (other builds, other users)
 //! are never touched.
 
+use crate::engine::Engine;
+use crate::error::VerifyError;
 use crate::exec;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -17,7 +19,7 @@ pub(crate) struct ProbeImage {
 }
 
 /// Find the probe image of this binary, or import it.
-pub(crate) fn ensure() -> Result<ProbeImage, String> {
+pub(crate) fn ensure(engine: &dyn Engine) -> Result<ProbeImage, VerifyError> {
     let exe = crate::own_exe();
     let mut files: Vec<(String, PathBuf)> = vec![("topoc".to_owned(), exe.clone())];
     for lib in shared_libraries(&exe)? {
@@ -27,32 +29,24 @@ pub(crate) fn ensure() -> Result<ProbeImage, String> {
     let mut hasher = Sha256::new();
     let mut contents = Vec::new();
     for (name, path) in &files {
-        let data = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let data = std::fs::read(path).map_err(|e| VerifyError::io(path, e))?;
         hasher.update(name.as_bytes());
         hasher.update(&data);
         contents.push((name.clone(), data));
     }
     let digest = hasher.finalize();
     let tag = format!("topoc-probe:{}", digest.iter().take(6).map(|b| format!("{b:02x}")).collect::<String>());
-    if exec::run("docker", &["image", "inspect", &tag], None, Duration::from_secs(30))?.success {
+    if engine.image_exists(&tag)? {
         return Ok(ProbeImage { tag, created: false });
     }
-    let tar = tarball(&contents);
-    let out = exec::run(
-        "docker",
-        &["import", "--change", "ENTRYPOINT [\"/topoc\", \"__probe\"]", "-", &tag],
-        Some(&tar),
-        Duration::from_secs(120),
-    )?;
-    if !out.success {
-        return Err(format!("docker import of the probe image failed: {}", out.stderr.trim()));
-    }
+    let tar = tarball(&contents).map_err(|e| VerifyError::Internal(format!("cannot pack the probe image: {e}")))?;
+    engine.import_image(&tag, &["/topoc", "__probe"], &tar)?;
     Ok(ProbeImage { tag, created: true })
 }
 
 /// The libraries the dynamic loader maps for `exe`, as `ldd` lists them (the loader itself
 /// included); a static binary has none.
-fn shared_libraries(exe: &Path) -> Result<Vec<PathBuf>, String> {
+fn shared_libraries(exe: &Path) -> Result<Vec<PathBuf>, VerifyError> {
     let out = exec::run("ldd", &[&exe.to_string_lossy()], None, Duration::from_secs(30))?;
     let mut libs = Vec::new();
     for line in out.stdout.lines() {
@@ -67,9 +61,10 @@ fn shared_libraries(exe: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(libs)
 }
 
-/// A minimal ustar archive of regular files (mode 0755), with the directories they need.
-fn tarball(files: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut out = Vec::new();
+/// A tar archive of regular files (mode 0755, owned by root, time 0 so the bytes depend on
+/// the contents alone), with the directories they need. Long names use GNU long-name entries
+/// (the `tar` crate writes them), which `docker import` reads.
+fn tarball(files: &[(String, Vec<u8>)]) -> std::io::Result<Vec<u8>> {
     let mut dirs = std::collections::BTreeSet::new();
     for (name, _) in files {
         let mut path = String::new();
@@ -79,34 +74,51 @@ fn tarball(files: &[(String, Vec<u8>)]) -> Vec<u8> {
             dirs.insert(path.clone());
         }
     }
+    let mut builder = tar::Builder::new(Vec::new());
+    let header = |kind: tar::EntryType, size: usize| {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(kind);
+        h.set_mode(0o755);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_mtime(0);
+        h.set_size(size as u64);
+        h
+    };
     for d in dirs {
-        header(&mut out, &d, 0, b'5', 0o755);
+        builder.append_data(&mut header(tar::EntryType::Directory, 0), &d, std::io::empty())?;
     }
     for (name, data) in files {
-        header(&mut out, name, data.len(), b'0', 0o755);
-        out.extend_from_slice(data);
-        out.resize(out.len().div_ceil(512) * 512, 0);
+        builder.append_data(&mut header(tar::EntryType::Regular, data.len()), name, data.as_slice())?;
     }
-    out.resize(out.len() + 1024, 0);
-    out
+    builder.into_inner()
 }
 
-fn header(out: &mut Vec<u8>, name: &str, size: usize, kind: u8, mode: u32) {
-    let mut h = [0u8; 512];
-    let field = |h: &mut [u8; 512], at: usize, len: usize, value: &[u8]| {
-        let n = value.len().min(len);
-        h[at..at + n].copy_from_slice(&value[..n]);
-    };
-    field(&mut h, 0, 100, name.as_bytes());
-    field(&mut h, 100, 8, format!("{mode:07o}\0").as_bytes());
-    field(&mut h, 108, 8, b"0000000\0");
-    field(&mut h, 116, 8, b"0000000\0");
-    field(&mut h, 124, 12, format!("{size:011o}\0").as_bytes());
-    field(&mut h, 136, 12, b"00000000000\0");
-    field(&mut h, 148, 8, b"        ");
-    h[156] = kind;
-    field(&mut h, 257, 8, b"ustar\x0000");
-    let sum: u32 = h.iter().map(|b| u32::from(*b)).sum();
-    field(&mut h, 148, 8, format!("{sum:06o}\0 ").as_bytes());
-    out.extend_from_slice(&h);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn the_tarball_keeps_long_names_and_makes_the_directories() {
+        let long = format!("usr/lib/{}/libexample.so.1", "x".repeat(120));
+        assert!(long.len() > 100, "longer than a ustar name field");
+        let files = vec![("topoc".to_owned(), b"bin".to_vec()), (long.clone(), b"library".to_vec())];
+        let bytes = tarball(&files).expect("packs");
+        let mut archive = tar::Archive::new(bytes.as_slice());
+        let mut seen = Vec::new();
+        for entry in archive.entries().expect("entries") {
+            let mut entry = entry.expect("entry");
+            let path = entry.path().expect("path").to_string_lossy().into_owned();
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data).expect("reads");
+            seen.push((path, entry.header().mode().expect("mode"), data));
+        }
+        let names: Vec<&str> = seen.iter().map(|(p, _, _)| p.as_str()).collect();
+        assert!(names.contains(&"usr/") && names.contains(&"usr/lib/"), "{names:?}");
+        let lib = seen.iter().find(|(p, _, _)| *p == long).expect("the long name survives whole");
+        assert_eq!((lib.1, lib.2.as_slice()), (0o755, &b"library"[..]));
+        // The same files give the same bytes.
+        assert_eq!(tarball(&files).expect("packs"), bytes);
+    }
 }

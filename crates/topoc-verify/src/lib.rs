@@ -10,22 +10,32 @@
 //! table first, and topology subnets the host does not route locally are blackholed.
 
 pub mod agent;
+mod cleanup;
 mod deploy;
+pub mod engine;
+mod error;
 mod exec;
 mod host;
 mod image;
+pub mod inspect;
 mod observe;
+mod plan;
 pub mod probe;
 mod run;
 pub mod sandbox;
+mod send;
 mod swarm;
+#[cfg(test)]
+mod tests;
 
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use topoc_model::Topology;
+use topoc_model::{Target, Topology};
 use topoc_reach::Analysis;
 
+pub use engine::{DockerCli, Engine};
+pub use error::VerifyError;
 pub use probe::{Kind, Probe};
 
 /// How to run.
@@ -46,8 +56,8 @@ pub struct Options {
     pub keep_probe_image: bool,
     /// Also write the probe deployment's compose file here (to inspect what verify deploys).
     pub dump_compose: Option<std::path::PathBuf>,
-    /// Deploy as a Swarm stack (`docker stack deploy`) instead of a Compose project.
-    pub swarm: bool,
+    /// Deploy as a Compose project or as a Swarm stack (`docker stack deploy`).
+    pub target: Target,
 }
 
 #[derive(Debug, Serialize)]
@@ -57,7 +67,7 @@ pub struct Report {
     /// The engine profile the expectations were computed with.
     pub engine_profile: String,
     pub project: String,
-    pub target: String,
+    pub target: Target,
     pub probes: Vec<Probe>,
     /// What verify could not deploy or test, and why.
     pub skipped: Vec<String>,
@@ -78,14 +88,25 @@ pub(crate) fn own_exe() -> std::path::PathBuf {
     if proc_path.exists() { proc_path } else { std::env::current_exe().unwrap_or(proc_path) }
 }
 
-/// The server version of the reachable engine.
-pub fn engine_version() -> Result<String, String> {
-    exec::check("docker", &["version", "--format", "{{.Server.Version}}"], Duration::from_secs(20))
-        .map(|s| s.trim().to_owned())
+/// The server version of the machine's engine.
+pub fn engine_version() -> Result<String, VerifyError> {
+    DockerCli::local().version()
 }
 
-/// Deploy, probe, compare, tear down. The analysis must come from the engine's own profile.
-pub fn verify(topo: &Topology, analysis: &Analysis, opts: &Options) -> Result<Report, String> {
+/// Deploy, probe, compare, tear down, on the machine's engine. The analysis must come from the
+/// engine's own profile.
+pub fn verify(topo: &Topology, analysis: &Analysis, opts: &Options) -> Result<Report, VerifyError> {
+    verify_on(Arc::new(DockerCli::local()), topo, analysis, opts)
+}
+
+/// [`verify`] on the engine `engine` reaches (another engine's `docker` command line, e.g. a
+/// sandbox's). The host side (namespaces, routes, listeners) is still this machine's.
+pub fn verify_on(
+    engine: Arc<dyn Engine>,
+    topo: &Topology,
+    analysis: &Analysis,
+    opts: &Options,
+) -> Result<Report, VerifyError> {
     // Verifies on one machine share the engine, the swarm and 198.18.0.1: one at a time.
     let lock_path = std::env::temp_dir().join("topoc-verify.lock");
     let machine_lock = std::fs::OpenOptions::new()
@@ -93,33 +114,34 @@ pub fn verify(topo: &Topology, analysis: &Analysis, opts: &Options) -> Result<Re
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
+        .map_err(|e| VerifyError::io(&lock_path, e))?;
     if machine_lock.try_lock().is_err() {
         (opts.progress)("waiting for another verify on this machine to finish");
-        machine_lock.lock().map_err(|e| format!("cannot lock {}: {e}", lock_path.display()))?;
+        machine_lock.lock().map_err(|e| VerifyError::io(&lock_path, e))?;
     }
-    let cleanup = Arc::new(Mutex::new(run::Cleanup::default()));
+    let cleanup = Arc::new(Mutex::new(cleanup::Cleanup::default()));
     let for_signal = Arc::clone(&cleanup);
+    let signal_engine = Arc::clone(&engine);
     // Ctrl-C (or SIGTERM): tear down, then leave with the conventional code.
     let _ = ctrlc::set_handler(move || {
         if let Ok(mut c) = for_signal.lock() {
-            c.run();
+            c.run(signal_engine.as_ref());
         }
         std::process::exit(130);
     });
     // Teardown runs even if the run panics: the panic is caught, the host is cleaned, and the
     // panic becomes an error.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run::verify(topo, analysis, opts, &cleanup)))
-        .unwrap_or_else(|panic| {
-            let what = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()));
-            Err(format!("internal error during verify: {}", what.unwrap_or_default()))
-        });
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run::verify(engine.as_ref(), topo, analysis, opts, &cleanup)
+    }))
+    .unwrap_or_else(|panic| {
+        let what =
+            panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()));
+        Err(VerifyError::Internal(what.unwrap_or_default()))
+    });
     let problems = match cleanup.lock() {
-        Ok(mut c) => c.run(),
-        Err(poisoned) => poisoned.into_inner().run(),
+        Ok(mut c) => c.run(engine.as_ref()),
+        Err(poisoned) => poisoned.into_inner().run(engine.as_ref()),
     };
     result.map(|mut r| {
         r.teardown_problems = problems;

@@ -4,47 +4,11 @@
 //! model's, `Network::effective_gateway`). The engine's report is only ever the observed side:
 //! no expectation comes from it.
 
-use crate::agent::Target;
-use crate::exec;
+use crate::agent::Destination;
+use crate::inspect;
 use crate::probe::{Kind, Origin, Probe};
-use serde::Deserialize;
 use std::net::{IpAddr, SocketAddr};
-use std::time::Duration;
-use topoc_model::{Attachment, Network, Topology};
-
-/// `docker network inspect` output, as far as verify reads it.
-#[derive(Debug, Deserialize)]
-pub(crate) struct NetworkInspect {
-    #[serde(rename = "IPAM")]
-    pub(crate) ipam: Ipam,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct Ipam {
-    /// `null` on some engines for a network without configuration.
-    #[serde(rename = "Config", default)]
-    pub(crate) config: Option<Vec<IpamConfig>>,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct IpamConfig {
-    #[serde(rename = "Subnet", default)]
-    pub(crate) subnet: String,
-    #[serde(rename = "Gateway", default)]
-    pub(crate) gateway: String,
-}
-
-impl NetworkInspect {
-    /// The gateway the engine reports for `subnet`, if it reports one.
-    pub(crate) fn gateway_of(&self, subnet: ipnet::IpNet) -> Option<IpAddr> {
-        self.ipam
-            .config
-            .iter()
-            .flatten()
-            .filter(|c| c.subnet.parse::<ipnet::IpNet>().is_ok_and(|s| s == subnet))
-            .find_map(|c| c.gateway.parse().ok())
-    }
-}
+use topoc_model::{Attachment, Network, Target, Topology};
 
 fn probe(kind: Kind, from: &str, to: &str, detail: String, model: IpAddr, agrees: bool) -> Probe {
     Probe {
@@ -53,7 +17,7 @@ fn probe(kind: Kind, from: &str, to: &str, detail: String, model: IpAddr, agrees
         to: to.into(),
         detail,
         origin: Origin::Inspect,
-        target: Target { addr: SocketAddr::new(model, 0), via: None },
+        target: Destination { addr: SocketAddr::new(model, 0), via: None },
         expected: true,
         observed: Some(agrees),
         section: kind.section(),
@@ -64,16 +28,30 @@ fn shown(a: Option<IpAddr>) -> String {
     a.map_or_else(|| "none".to_owned(), |a| a.to_string())
 }
 
+/// The networks whose gateways are compared: those the engine knows, the external ones
+/// (verify creates them) and those a service is attached to (Compose and `stack deploy` create
+/// no others).
+pub(crate) fn compared_networks(t: &Topology) -> impl Iterator<Item = &Network> {
+    let used = |n: &Network| t.services.iter().any(|s| s.attachment(n.id).is_some());
+    t.networks.iter().filter(move |n| n.external || used(n))
+}
+
 /// A `gateway` probe for every subnet of every network of the deployment `t` that the engine
 /// knows by `engine_name`: the external ones (verify creates them) and those a service is
 /// attached to (Compose and `stack deploy` create no others).
 ///
 /// In a stack, an IPv6 subnet's gateway is not compared (reported as not sent): the stack file
 /// carries no gateway and no `enable_ipv6`, and 20.10.24 showed no gateway for such a subnet.
-pub(crate) fn gateway_probes(t: &Topology, engine_name: &dyn Fn(&Network) -> String, swarm: bool) -> Vec<Probe> {
+///
+/// `inspect` is the engine's report of a network by engine name (`None`: not shown).
+pub(crate) fn gateway_probes(
+    t: &Topology,
+    engine_name: &dyn Fn(&Network) -> String,
+    inspect: &dyn Fn(&str) -> Option<inspect::Network>,
+    target: Target,
+) -> Vec<Probe> {
     let mut out = Vec::new();
-    let used = |n: &Network| t.services.iter().any(|s| s.attachment(n.id).is_some());
-    for n in t.networks.iter().filter(|n| n.external || used(n)) {
+    for n in compared_networks(t) {
         let subnets: Vec<(ipnet::IpNet, Option<IpAddr>)> = [
             n.subnet.as_ref().map(|s| (s.net, n.effective_gateway())),
             n.subnet6.as_ref().map(|s| (s.net, n.effective_gateway6())),
@@ -87,14 +65,10 @@ pub(crate) fn gateway_probes(t: &Topology, engine_name: &dyn Fn(&Network) -> Str
         let name = engine_name(n);
         // A network the engine does not show on this node (a swarm-scoped LAN network that no
         // task here uses yet) cannot be compared: its probes are reported as not sent.
-        let inspected: Option<NetworkInspect> =
-            exec::check("docker", &["network", "inspect", &name], Duration::from_secs(20))
-                .ok()
-                .and_then(|json| serde_json::from_str::<Vec<NetworkInspect>>(&json).ok())
-                .and_then(|v| v.into_iter().next());
+        let inspected = inspect(&name);
         for (subnet, model) in subnets {
             let Some(model) = model else { continue };
-            if swarm && subnet.network().is_ipv6() {
+            if target == Target::Swarm && subnet.network().is_ipv6() {
                 let mut p = probe(
                     Kind::Gateway,
                     &n.name,
@@ -204,16 +178,5 @@ services:
         assert_eq!(verdict(None, "10.20.0.2"), Some(false));
         // An IPv6-only network's IPv4 address comes from Docker's pools: no claim.
         assert!(address_probe("s", &t.networks[1], None, 0, ip("172.18.0.2")).is_none());
-    }
-
-    #[test]
-    fn reads_the_gateway_of_a_subnet_from_inspect() {
-        let json = r#"[{"Name":"x","IPAM":{"Driver":"default","Options":{},"Config":[{"Subnet":"10.20.0.0/24","IPRange":"10.20.0.128/25","Gateway":"10.20.0.128"},{"Subnet":"fd00:20::/64"}]}}]"#;
-        let v: Vec<NetworkInspect> = serde_json::from_str(json).expect("parses");
-        assert_eq!(v[0].gateway_of("10.20.0.0/24".parse().expect("net")), "10.20.0.128".parse().ok());
-        // An engine that reports no gateway gives none: the probe then disagrees.
-        assert_eq!(v[0].gateway_of("fd00:20::/64".parse().expect("net")), None);
-        let none: Vec<NetworkInspect> = serde_json::from_str(r#"[{"IPAM":{"Config":null}}]"#).expect("parses");
-        assert_eq!(none[0].gateway_of("10.0.0.0/24".parse().expect("net")), None);
     }
 }

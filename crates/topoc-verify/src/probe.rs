@@ -2,7 +2,7 @@
 //! the host, the stand-in internet and fake LANs, one connection attempt per way the model
 //! knows, each with the model's expectation and the section of docs/semantics.md it tests.
 
-use crate::agent::Target;
+use crate::agent::Destination;
 use serde::Serialize;
 use std::fmt;
 
@@ -92,14 +92,14 @@ pub struct Probe {
     #[serde(skip)]
     pub origin: Origin,
     #[serde(serialize_with = "display")]
-    pub target: Target,
+    pub target: Destination,
     pub expected: bool,
     /// None: not sent (the host had no local route to the target).
     pub observed: Option<bool>,
     pub section: &'static str,
 }
 
-fn display<S: serde::Serializer>(t: &Target, s: S) -> Result<S::Ok, S::Error> {
+fn display<S: serde::Serializer>(t: &Destination, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&t.to_string())
 }
 

@@ -145,8 +145,13 @@ pub struct Sandbox {
     pub volumes: Vec<String>,
 }
 
+/// A failed command on the outer engine.
+fn outer(e: impl std::fmt::Display) -> SandboxError {
+    SandboxError::Outer(e.to_string())
+}
+
 fn docker(args: &[&str], timeout: Duration) -> Result<String, SandboxError> {
-    exec::check("docker", args, timeout).map_err(SandboxError::Outer)
+    exec::check("docker", args, timeout).map_err(outer)
 }
 
 impl Sandbox {
@@ -183,7 +188,7 @@ impl Sandbox {
             let args = engine_run_args(&c);
             let refs: Vec<&str> = args.iter().map(String::as_str).collect();
             progress(&format!("starting engine container {name} from {}", req.image));
-            let out = exec::run("docker", &refs, None, Duration::from_secs(120)).map_err(SandboxError::Outer)?;
+            let out = exec::run("docker", &refs, None, Duration::from_secs(120)).map_err(outer)?;
             if !out.success {
                 // The container may exist (created, not started): remove it with the rest.
                 self.nodes.push(name);
@@ -196,8 +201,7 @@ impl Sandbox {
         }
         // verify runs this topoc binary inside: the image must be able to run it.
         let topoc = req.topoc.display().to_string();
-        let out = exec::run("docker", &["exec", &self.nodes[0], &topoc, "--version"], None, T)
-            .map_err(SandboxError::Outer)?;
+        let out = exec::run("docker", &["exec", &self.nodes[0], &topoc, "--version"], None, T).map_err(outer)?;
         if !out.success {
             return Err(SandboxError::Unusable {
                 image: req.image.clone(),
@@ -219,7 +223,7 @@ impl Sandbox {
         loop {
             let out =
                 exec::run("docker", &["exec", node, "docker", "version", "--format", "{{.Server.Version}}"], None, T)
-                    .map_err(SandboxError::Outer)?;
+                    .map_err(outer)?;
             if out.success {
                 return Ok(());
             }
@@ -260,7 +264,7 @@ impl Sandbox {
         let swarm = |node: &str, args: &[&str]| {
             let mut all = vec!["exec", node, "docker", "swarm"];
             all.extend_from_slice(args);
-            exec::check("docker", &all, Duration::from_secs(60)).map_err(SandboxError::Swarm)
+            exec::check("docker", &all, Duration::from_secs(60)).map_err(|e| SandboxError::Swarm(e.to_string()))
         };
         swarm(manager, &["init", "--advertise-addr", &addr])?;
         let token = swarm(manager, &["join-token", "-q", "worker"])?;
@@ -295,7 +299,8 @@ impl Sandbox {
     pub fn teardown(&mut self) -> Vec<String> {
         let mut problems = Vec::new();
         for node in self.nodes.drain(..).rev() {
-            if let Err(e) = exec::check("docker", &["rm", "-f", "-v", &node], Duration::from_secs(120))
+            if let Err(e) =
+                exec::check("docker", &["rm", "-f", "-v", &node], Duration::from_secs(120)).map_err(|e| e.to_string())
                 && !e.contains("No such container")
             {
                 problems.push(e);
@@ -303,10 +308,10 @@ impl Sandbox {
         }
         for v in self.volumes.drain(..).rev() {
             if let Err(e) = exec::check("docker", &["volume", "rm", "-f", &v], Duration::from_secs(120)) {
-                problems.push(e);
+                problems.push(e.to_string());
             }
         }
-        if let Err(e) = exec::check("docker", &["network", "rm", &self.network], T)
+        if let Err(e) = exec::check("docker", &["network", "rm", &self.network], T).map_err(|e| e.to_string())
             && !e.contains("not found")
         {
             problems.push(e);
@@ -416,7 +421,7 @@ pub fn run(inv: &Invocation, progress: &dyn Fn(&str)) -> Result<(i32, Vec<String
             // Said before every multi-node run, so that a pass is not read as more than it is.
             progress(
                 "note: verify imports its probe image on node 1 only, so the Swarm ends up scheduling every probe task \
-                 there (tasks on the other nodes fail for want of the image): paths between nodes are not probed yet",
+                 there (tasks cannot start on the other nodes without it): paths between nodes are not probed yet",
             );
         }
         std::process::Command::new("docker")

@@ -2,6 +2,7 @@
 //! advertises (it refuses to guess when the node has addresses on several interfaces, and
 //! verify's own stand-in veth is one of them), and whether verify may use the engine's Swarm.
 
+use crate::error::VerifyError;
 use crate::exec;
 use serde::Deserialize;
 use std::net::Ipv4Addr;
@@ -49,14 +50,14 @@ pub(crate) fn choose_advertise_address(
 }
 
 /// `choose_advertise_address` on this host's routing table and interfaces.
-pub(crate) fn advertise_address(own_links: &[String]) -> Result<Ipv4Addr, String> {
+pub(crate) fn advertise_address(own_links: &[String]) -> Result<Ipv4Addr, VerifyError> {
     let route = exec::check("ip", &["-4", "route", "show", "default"], T)?;
     let dev = route.split_whitespace().skip_while(|w| *w != "dev").nth(1).map(str::to_owned);
     let json = exec::check("ip", &["-j", "-4", "addr", "show"], T)?;
     let interfaces: Vec<Interface> =
-        serde_json::from_str(&json).map_err(|e| format!("cannot read `ip -j addr` output: {e}"))?;
+        serde_json::from_str(&json).map_err(|e| VerifyError::unreadable("`ip -j addr` output", e))?;
     choose_advertise_address(dev.as_deref(), &interfaces, own_links).ok_or_else(|| {
-        "no IPv4 address to advertise for `docker swarm init`: the host has no global IPv4 address outside Docker's and verify's interfaces".to_owned()
+        VerifyError::Refused("no IPv4 address to advertise for `docker swarm init`: the host has no global IPv4 address outside Docker's and verify's interfaces".to_owned())
     })
 }
 
@@ -72,16 +73,16 @@ pub(crate) enum Plan {
 /// Decide from `docker info`'s `Swarm.LocalNodeState`. A swarm verify did not create belongs to
 /// someone else: deploying a stack into it (and its services onto its nodes) needs the user's
 /// leave.
-pub(crate) fn decide(local_node_state: &str, use_existing: bool) -> Result<Plan, String> {
+pub(crate) fn decide(local_node_state: &str, use_existing: bool) -> Result<Plan, VerifyError> {
     match local_node_state {
         "inactive" => Ok(Plan::InitAndLeave),
         "active" if use_existing => Ok(Plan::UseExisting),
-        "active" => Err("the engine is already part of a swarm that verify did not create: it would deploy its probe stack into it. \
+        "active" => Err(VerifyError::Refused("the engine is already part of a swarm that verify did not create: it would deploy its probe stack into it. \
              Pass --use-existing-swarm to allow that (verify then neither initialises nor leaves it), or run verify on another engine"
-            .into()),
-        other => Err(format!(
+            .into())),
+        other => Err(VerifyError::Refused(format!(
             "the engine's swarm is `{other}` (neither inactive nor active): finish or leave it first (`docker swarm leave`)"
-        )),
+        ))),
     }
 }
 
@@ -91,10 +92,10 @@ mod tests {
 
     #[test]
     fn a_foreign_swarm_is_refused_unless_allowed() {
-        assert_eq!(decide("inactive", false), Ok(Plan::InitAndLeave));
-        assert_eq!(decide("inactive", true), Ok(Plan::InitAndLeave));
-        assert_eq!(decide("active", true), Ok(Plan::UseExisting));
-        assert!(decide("active", false).is_err_and(|e| e.contains("--use-existing-swarm")));
+        assert!(matches!(decide("inactive", false), Ok(Plan::InitAndLeave)));
+        assert!(matches!(decide("inactive", true), Ok(Plan::InitAndLeave)));
+        assert!(matches!(decide("active", true), Ok(Plan::UseExisting)));
+        assert!(decide("active", false).is_err_and(|e| e.to_string().contains("--use-existing-swarm")));
         assert!(decide("pending", true).is_err());
     }
 

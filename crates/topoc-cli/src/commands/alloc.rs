@@ -21,7 +21,7 @@ pub(crate) struct AllocArgs {
 pub(crate) fn exec(args: &AllocArgs, reporter: &Reporter) -> Exit {
     let edit =
         |spec: &topoc_spec::TopologySpec| with_instance(spec, &args.template, &args.id).map_err(|e| e.to_string());
-    let outcome = match pipeline::compile_changed(&args.spec, reporter, false, Some(&edit)) {
+    let outcome = match pipeline::compile_changed(&args.spec, reporter, topoc_model::Target::Compose, Some(&edit)) {
         Ok(o) => o,
         Err(exit) => return exit,
     };

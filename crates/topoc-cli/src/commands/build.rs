@@ -24,7 +24,7 @@ pub(crate) fn exec(
     force: bool,
     reporter: &Reporter,
 ) -> Exit {
-    let mut outcome = match pipeline::compile(args, reporter, target.target == Target::Swarm) {
+    let mut outcome = match pipeline::compile(args, reporter, target.target) {
         Ok(outcome) => outcome,
         Err(exit) => return exit,
     };

@@ -8,7 +8,7 @@ use crate::pipeline;
 use crate::report::Reporter;
 
 pub(crate) fn exec(args: &CheckArgs, reporter: &Reporter) -> Exit {
-    let mut outcome = match pipeline::compile(&args.spec, reporter, args.target.target == crate::args::Target::Swarm) {
+    let mut outcome = match pipeline::compile(&args.spec, reporter, args.target.target) {
         Ok(outcome) => outcome,
         Err(exit) => return exit,
     };

@@ -69,7 +69,7 @@ pub(crate) struct DiffArgs {
     #[arg(long = "fail-on", value_enum, default_value_t = DiffFailOn::NewExposure)]
     pub(crate) fail_on: DiffFailOn,
     /// The deploy target both sides are modeled and emitted for.
-    #[arg(long, value_enum, default_value_t = Target::Compose)]
+    #[arg(long, value_parser = crate::args::target_parser(), default_value_t = Target::Compose)]
     pub(crate) target: Target,
     /// Docker Engine version both sides are modeled on (`20.10`, `28.2.2`, `current`).
     #[arg(long, default_value = "current")]
@@ -93,7 +93,6 @@ struct GitSide {
 }
 
 pub(crate) fn exec(args: &DiffArgs, reporter: &Reporter) -> Exit {
-    let swarm = args.target == Target::Swarm;
     let spec_args = |spec: &Path, lock: Option<PathBuf>, locked: bool| SpecArgs {
         spec: spec.to_path_buf(),
         format: crate::args::FindingsFormat::Human,
@@ -132,8 +131,8 @@ pub(crate) fn exec(args: &DiffArgs, reporter: &Reporter) -> Exit {
     };
     // The sides are independent: compile them on two threads.
     let (old, new) = std::thread::scope(|scope| {
-        let old = scope.spawn(|| side(&old_args, args, reporter, swarm));
-        let new = side(&new_args, args, reporter, swarm);
+        let old = scope.spawn(|| side(&old_args, args, reporter));
+        let new = side(&new_args, args, reporter);
         (old.join().unwrap_or(Err(Exit::Failure)), new)
     });
     let (Ok(mut old), Ok(new)) = (old, new) else { return Exit::Failure };
@@ -222,8 +221,8 @@ struct Compiled {
     artifact: Option<topoc_diff::Artifact>,
 }
 
-fn side(spec: &SpecArgs, args: &DiffArgs, reporter: &Reporter, swarm: bool) -> Result<Compiled, Exit> {
-    let mut outcome = pipeline::compile(spec, reporter, swarm)?;
+fn side(spec: &SpecArgs, args: &DiffArgs, reporter: &Reporter) -> Result<Compiled, Exit> {
+    let mut outcome = pipeline::compile(spec, reporter, args.target)?;
     pipeline::check_target(&mut outcome, &TargetArgs { target: args.target, allow_drop: Vec::new() });
     let policy = PolicyArgs { fail_on: crate::args::FailOn::Never, config: None, baseline: None };
     pipeline::apply_policy(&mut outcome, &spec.spec, &policy, None, reporter)?;

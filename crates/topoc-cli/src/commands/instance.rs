@@ -210,7 +210,8 @@ fn run(args: &InstanceChange, action: Action, reporter: &Reporter) -> Exit {
 fn model(args: &InstanceChange, edit: Option<pipeline::Edit<'_>>, reporter: &Reporter) -> Result<Outcome, Exit> {
     // An empty edit still keeps the lock unwritten: only a completed change records anything.
     let keep = |spec: &topoc_spec::TopologySpec| Ok(spec.clone());
-    let outcome = pipeline::compile_changed(&args.spec, reporter, false, Some(edit.unwrap_or(&keep)))?;
+    let outcome =
+        pipeline::compile_changed(&args.spec, reporter, topoc_model::Target::Compose, Some(edit.unwrap_or(&keep)))?;
     if outcome.topology.is_none() || outcome.diagnostics.has_errors() {
         reporter.findings(&outcome.diagnostics, &outcome.files, args.spec.format, false);
         return Err(Exit::Findings);

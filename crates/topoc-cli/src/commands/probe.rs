@@ -39,7 +39,7 @@ pub(crate) fn exec(args: &ProbeArgs) -> Exit {
             }
         }
         Mode::Connect { timeout_ms, targets } => {
-            let parsed: Result<Vec<agent::Target>, _> = targets.iter().map(|t| t.parse()).collect();
+            let parsed: Result<Vec<agent::Destination>, _> = targets.iter().map(|t| t.parse()).collect();
             let Ok(parsed) = parsed else {
                 let _ = writeln!(std::io::stderr(), "probe: bad target");
                 return Exit::Failure;

@@ -1,18 +1,12 @@
 //! `topoc verify SPEC --target compose`: deploy on the engine with probes, compare with the
 //! model, print the mismatch table (or JSON), always tear down.
 
-use crate::args::SpecArgs;
+use crate::args::{SpecArgs, Target};
 use crate::exit::Exit;
 use crate::pipeline;
 use crate::report::Reporter;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum VerifyTarget {
-    Compose,
-    Swarm,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum VerifyFormat {
@@ -32,8 +26,8 @@ pub(crate) struct VerifyArgs {
     #[arg(long, value_name = "FILE")]
     pub(crate) baseline: Option<std::path::PathBuf>,
     /// Deployment to verify.
-    #[arg(long, value_enum, default_value_t = VerifyTarget::Compose)]
-    pub(crate) target: VerifyTarget,
+    #[arg(long, value_parser = crate::args::target_parser(), default_value_t = Target::Compose)]
+    pub(crate) target: Target,
     /// Report format.
     #[arg(long = "output", short = 'o', value_enum, default_value_t = VerifyFormat::Table)]
     pub(crate) output: VerifyFormat,
@@ -129,7 +123,7 @@ fn inner_arguments(argv: &[String]) -> Vec<String> {
 
 /// `--sandbox IMAGE`: the same verify inside throwaway engine containers.
 fn sandboxed(args: &VerifyArgs, image: &str, reporter: &Reporter) -> Exit {
-    if args.nodes > 1 && args.target != VerifyTarget::Swarm {
+    if args.nodes > 1 && args.target != Target::Swarm {
         reporter.failure("--nodes N with N > 1 makes a Swarm: it needs --target swarm");
         return Exit::Failure;
     }
@@ -208,7 +202,7 @@ pub(crate) fn exec(args: &VerifyArgs, reporter: &Reporter) -> Exit {
     };
     let mut spec_args = args.spec.clone_for_engine(&engine);
     spec_args.format = args.spec.format;
-    let mut outcome = match pipeline::compile(&spec_args, reporter, args.target == VerifyTarget::Swarm) {
+    let mut outcome = match pipeline::compile(&spec_args, reporter, args.target) {
         Ok(o) => o,
         Err(exit) => return exit,
     };
@@ -249,7 +243,7 @@ pub(crate) fn exec(args: &VerifyArgs, reporter: &Reporter) -> Exit {
         probe_timeout_ms: args.probe_timeout_ms,
         deadline: Duration::from_secs(args.deadline),
         dump_compose: args.dump_compose.clone(),
-        swarm: args.target == VerifyTarget::Swarm,
+        target: args.target,
         use_existing_swarm: args.use_existing_swarm,
         keep_probe_image: args.keep_probe_image,
         announce: Box::new(|m: &str| {

@@ -2,7 +2,7 @@
 
 use ipnet::{IpNet, Ipv4Net};
 use topoc_diag::{Code, Diagnostic, Diagnostics};
-use topoc_model::{Driver, SubnetSource, Topology, Verdict};
+use topoc_model::{Driver, SubnetSource, Target, Topology, Verdict};
 
 pub(super) fn check(topo: &Topology, engine: &crate::EngineProfile, out: &mut Diagnostics) {
     static_in_dynamic_range(topo, out);
@@ -76,10 +76,11 @@ fn overlaps(a: &IpNet, b: &Ipv4Net) -> bool {
     topoc_model::ipam::overlaps(*a, IpNet::V4(*b))
 }
 
-/// What Docker range `net` overlaps, if any.
-fn docker_range(net: &IpNet, swarm: bool) -> Option<(Ipv4Net, &'static str)> {
+/// What Docker range `net` overlaps, if any, for a network that `allocator`'s IPAM places
+/// (Swarm's also holds the ingress network).
+fn docker_range(net: &IpNet, allocator: Target) -> Option<(Ipv4Net, &'static str)> {
     let ingress: Ipv4Net = INGRESS.parse().expect("ingress range");
-    if swarm && overlaps(net, &ingress) {
+    if allocator == Target::Swarm && overlaps(net, &ingress) {
         return Some((ingress, "the Swarm ingress network"));
     }
     LOCAL_POOLS.iter().map(|(p, what)| (p.parse::<Ipv4Net>().expect("pool"), *what)).find(|(p, _)| overlaps(net, p))
@@ -89,7 +90,7 @@ fn docker_range(net: &IpNet, swarm: bool) -> Option<(Ipv4Net, &'static str)> {
 fn docker_pool_overlap(topo: &Topology, engine: &crate::EngineProfile, out: &mut Diagnostics) {
     let mut reported_pools = Vec::new();
     for p in &topo.pools {
-        if let Some((range, what)) = docker_range(&p.range, engine.swarm) {
+        if let Some((range, what)) = docker_range(&p.range, engine.target) {
             reported_pools.push(p.id);
             out.push(
                 Diagnostic::new(
@@ -105,12 +106,13 @@ fn docker_pool_overlap(topo: &Topology, engine: &crate::EngineProfile, out: &mut
         if n.external || n.is_lan() {
             continue;
         }
-        let swarm = engine.swarm || n.driver == Driver::Overlay;
+        // An overlay is placed by Swarm's IPAM whatever the target.
+        let allocator = if n.driver == Driver::Overlay { Target::Swarm } else { engine.target };
         let Some(subnet) = &n.subnet else { continue };
         if matches!(subnet.source, SubnetSource::Pool { pool, .. } if reported_pools.contains(&pool)) {
             continue;
         }
-        if let Some((range, what)) = docker_range(&subnet.net, swarm) {
+        if let Some((range, what)) = docker_range(&subnet.net, allocator) {
             out.push(
                 Diagnostic::new(
                     Code::DockerPoolOverlap,

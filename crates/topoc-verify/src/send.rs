@@ -1,0 +1,142 @@
+//! Sending planned probes and recording what happened: the `Sender` seam (live: the probe
+//! agent in containers through the engine, on the host, in the stand-in namespaces; in the
+//! tests: a table), and the two passes over the probes.
+
+use crate::agent::{self, Destination};
+use crate::engine::Engine;
+use crate::error::VerifyError;
+use crate::exec;
+use crate::host;
+use crate::probe::{Origin, Probe};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+/// Sends one origin's probes; `None` for a probe not sent.
+pub(crate) trait Sender {
+    fn send(&self, origin: &Origin, targets: &[Destination]) -> Result<Vec<Option<bool>>, VerifyError>;
+}
+
+/// Try every probe that needs sending (not the `inspect` ones, observed when planned), grouped
+/// by origin, then once more those that failed: a listener that was not up yet (seen right
+/// after deploy) must not read as "blocked". A success is never retried: nothing can answer
+/// the one-line exchange but the probe agent.
+pub(crate) fn send_all(
+    probes: &mut [Probe],
+    sender: &dyn Sender,
+    started: Instant,
+    deadline: Duration,
+) -> Result<(), VerifyError> {
+    for pass in 0..2 {
+        let pending: Vec<usize> = (0..probes.len())
+            .filter(|i| probes[*i].origin != Origin::Inspect)
+            .filter(|i| if pass == 0 { probes[*i].observed.is_none() } else { probes[*i].observed == Some(false) })
+            .collect();
+        let origins: BTreeSet<Origin> = pending.iter().map(|i| probes[*i].origin.clone()).collect();
+        for origin in origins {
+            if started.elapsed() > deadline {
+                return Err(VerifyError::Deadline { seconds: deadline.as_secs() });
+            }
+            let index: Vec<usize> = pending.iter().copied().filter(|i| probes[*i].origin == origin).collect();
+            let targets: Vec<Destination> = index.iter().map(|i| probes[*i].target.clone()).collect();
+            let results = sender.send(&origin, &targets)?;
+            for (i, r) in index.into_iter().zip(results) {
+                if pass == 0 || r == Some(true) {
+                    probes[i].observed = r;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The live sender.
+pub(crate) struct Live<'a> {
+    pub(crate) engine: &'a dyn Engine,
+    /// verify's own host interfaces (a host probe leaves only through them or Docker's).
+    pub(crate) own_links: Vec<String>,
+    pub(crate) inet_ns: String,
+    /// This binary, which is the probe agent on the host and in the namespaces.
+    pub(crate) exe: String,
+    pub(crate) timeout_ms: u64,
+}
+
+impl Live<'_> {
+    fn agent_args(&self, targets: &[Destination]) -> Vec<String> {
+        let mut args = vec!["__probe".to_owned(), "connect".into(), "--timeout-ms".into(), self.timeout_ms.to_string()];
+        args.extend(targets.iter().map(Destination::to_string));
+        args
+    }
+
+    fn batch_timeout(targets: &[Destination]) -> Duration {
+        Duration::from_secs(30 + targets.len() as u64)
+    }
+}
+
+impl Sender for Live<'_> {
+    fn send(&self, origin: &Origin, targets: &[Destination]) -> Result<Vec<Option<bool>>, VerifyError> {
+        Ok(match origin {
+            Origin::Host => {
+                let sendable: Vec<bool> = targets
+                    .iter()
+                    .map(|t| host::routed_locally(t.via.unwrap_or(t.addr).ip(), &self.own_links))
+                    .collect();
+                let sent: Vec<Destination> =
+                    targets.iter().zip(&sendable).filter(|(_, ok)| **ok).map(|(t, _)| t.clone()).collect();
+                let mut results = agent::reach_all(&sent, Duration::from_millis(self.timeout_ms)).into_iter();
+                sendable.iter().map(|ok| if *ok { results.next() } else { None }).collect()
+            }
+            Origin::Container(id) => {
+                let (stdout, stderr) =
+                    self.engine.exec_probe(id, &self.agent_args(targets), Self::batch_timeout(targets))?;
+                answers(&stdout, &stderr, "docker exec", targets)?
+            }
+            Origin::Inspect => vec![None; targets.len()],
+            Origin::Internet | Origin::Lan(_) => {
+                let ns = match origin {
+                    Origin::Lan(ns) => ns.clone(),
+                    _ => self.inet_ns.clone(),
+                };
+                let mut args = vec!["netns".to_owned(), "exec".into(), ns, self.exe.clone()];
+                args.extend(self.agent_args(targets));
+                let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+                let out = exec::run("ip", &refs, None, Self::batch_timeout(targets))?;
+                answers(&out.stdout, &out.stderr, "ip netns exec", targets)?
+            }
+        })
+    }
+}
+
+/// The agent's answer (`TARGET ok` or `TARGET fail`, a line each) for each target, in order; a
+/// target it did not answer for is not sent. No answer at all is an error.
+pub(crate) fn answers(
+    stdout: &str,
+    stderr: &str,
+    program: &str,
+    targets: &[Destination],
+) -> Result<Vec<Option<bool>>, VerifyError> {
+    let mut seen: BTreeMap<&str, bool> = BTreeMap::new();
+    for line in stdout.lines() {
+        if let Some((t, r)) = line.rsplit_once(' ') {
+            seen.insert(t, r == "ok");
+        }
+    }
+    if seen.is_empty() && !targets.is_empty() {
+        return Err(VerifyError::NoAnswer { program: program.to_owned(), stderr: stderr.trim().to_owned() });
+    }
+    Ok(targets.iter().map(|t| seen.get(t.to_string().as_str()).copied()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_agents_lines_answer_each_target_in_order() {
+        let t = |s: &str| s.parse::<Destination>().expect("target");
+        let targets = [t("10.0.0.2:7000"), t("10.0.0.3:7000"), t("10.0.0.9:7000>10.0.1.2:7000")];
+        let out = "10.0.0.3:7000 fail\n10.0.0.2:7000 ok\n";
+        assert_eq!(answers(out, "", "x", &targets).expect("answers"), [Some(true), Some(false), None]);
+        assert!(matches!(answers("", "boom", "x", &targets), Err(VerifyError::NoAnswer { .. })));
+        assert_eq!(answers("", "", "x", &[]).expect("nothing asked"), Vec::<Option<bool>>::new());
+    }
+}
