@@ -501,7 +501,7 @@ mod tests {
             let option = pair.join(" ");
             assert!(flat.contains(&option), "scripts/engine-lab.sh lacks `{option}` of the sandbox's recipe");
         }
-        let command = dockerd_command("topoc-lab-$suite-$run_id");
+        let command = dockerd_command("$name");
         assert!(
             flat.contains(&format!("-c \"{command}\"")),
             "scripts/engine-lab.sh runs dockerd otherwise than `{command}`"
