@@ -23,9 +23,10 @@ fn docker_lines(args: &[&str]) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// What of the sandbox's could be left on the outer engine, and its images. Other users share
-/// this engine, so containers, networks and volumes are the sandbox's by its label or name;
-/// the images (which a sandbox never pulls nor removes) are compared whole, by their ids.
+/// What of the sandbox's could be left on the outer engine. Other users share this engine (and
+/// import and remove their own probe images meanwhile), so containers, networks, volumes and
+/// images are the sandbox's by its label or its name; that the sandbox's IMAGE survives is
+/// checked on its own.
 fn outer_state() -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let ours = |l: &String| l.starts_with("topocsb");
@@ -40,7 +41,8 @@ fn outer_state() -> BTreeSet<String> {
         ("labelled container", &["ps", "-a", "--filter", "label=topoc-sandbox", "--format", "{{.Names}}"][..]),
         ("labelled network", &["network", "ls", "--filter", "label=topoc-sandbox", "--format", "{{.Name}}"][..]),
         ("labelled volume", &["volume", "ls", "--filter", "label=topoc-sandbox", "--format", "{{.Name}}"][..]),
-        ("probe image", &["images", "--format", "{{.Repository}}:{{.Tag}}", "topoc-probe"][..]),
+        ("image", &["images", "--filter", "reference=topocsb*", "--format", "{{.Repository}}:{{.Tag}}"][..]),
+        ("labelled image", &["images", "--filter", "label=topoc-sandbox", "--format", "{{.Repository}}:{{.Tag}}"][..]),
     ] {
         found.extend(docker_lines(args).into_iter().map(|l| format!("{what} {l}")));
     }
@@ -140,4 +142,8 @@ fn verify_in_a_sandbox_leaves_nothing_on_the_outer_engine() {
     assert!(stderr.contains("cannot run a nested engine") || stderr.contains("cannot run verify inside"), "{stderr}");
     assert_eq!(stderr.lines().filter(|l| l.starts_with("error:")).count(), 1, "one diagnostic: {stderr}");
     assert_eq!(outer_state(), before, "the refused sandbox left something behind");
+    assert!(
+        Command::new("docker").args(["image", "inspect", &image]).output().is_ok_and(|o| o.status.success()),
+        "the sandbox removed its image {image}"
+    );
 }
