@@ -1224,7 +1224,7 @@ _topoc() {
             return 0
             ;;
         topoc__subcmd__verify)
-            opts="-f -o -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --config --baseline --target --output --probe-timeout-ms --deadline --all --dump-compose --use-existing-swarm --keep-probe-image --all-instances --color --verbose --help"
+            opts="-f -o -v -h --format --lock --locked --engine --compose --file --profile --env-file --policy --config --baseline --target --output --probe-timeout-ms --deadline --all --dump-compose --use-existing-swarm --keep-probe-image --all-instances --sandbox --nodes --sandbox-engine-wait --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1291,6 +1291,18 @@ _topoc() {
                     return 0
                     ;;
                 --dump-compose)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sandbox)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sandbox-engine-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

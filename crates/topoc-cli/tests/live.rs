@@ -11,6 +11,9 @@
 //!   this topoc binary mounted at the same paths, and the leftover checks run there too.
 //!   `TOPOC_LIVE_COMPOSE` names the Compose binary inside it (default
 //!   /usr/local/bin/docker-compose).
+//! - `TOPOC_LIVE_EXISTING_SWARM=1`: the engine is the manager of a Swarm made for the suite
+//!   (the lab's 3-node one): the Swarm cases deploy into it (`--use-existing-swarm`), and it
+//!   stays as it is.
 //! - `TOPOC_LIVE_REPORT=FILE` writes the per-case figures (probes, agreements, mismatches,
 //!   probes not sent and why) as JSON lines.
 
@@ -113,6 +116,10 @@ fn verify(engine: &Engine, spec: &Path, target: &str, n: usize, keep_image: bool
         .arg(spec)
         .args(["--target", target, "--output", "json", "--color", "never", "--lock", &lock])
         .args(keep_image.then_some("--keep-probe-image"))
+        .args(
+            (target == "swarm" && std::env::var_os("TOPOC_LIVE_EXISTING_SWARM").is_some())
+                .then_some("--use-existing-swarm"),
+        )
         .output();
     let _ = engine.command("rm").args(["-f", &lock]).output();
     let mut case = CaseReport {

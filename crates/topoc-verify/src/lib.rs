@@ -22,6 +22,7 @@ mod observe;
 mod plan;
 pub mod probe;
 mod run;
+pub mod sandbox;
 mod send;
 mod swarm;
 #[cfg(test)]

@@ -80,8 +80,8 @@ pub(crate) fn verify(
     deploy::create_external(engine, &t, opts.target, &mut lock(cleanup)?.setup)?;
     let deploy_said = deploy_probes(engine, &t, &project, opts, cleanup)?;
     let expected_containers = deploy::expected_containers(&t, opts.target);
-    // Bounded by the deployment's size: an engine on vfs storage (the engine lab's) starts a
-    // few containers a second at best.
+    // Bounded by the deployment's size: an engine on vfs storage (a nested engine without a
+    // volume at its /var/lib/docker) starts a few containers a second at best.
     let start_bound = Duration::from_secs(120 + 4 * expected_containers as u64);
     let containers =
         deploy::running_containers(engine, &project, opts.target, expected_containers, start_bound, &deploy_said)?;

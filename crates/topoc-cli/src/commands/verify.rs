@@ -55,6 +55,18 @@ pub(crate) struct VerifyArgs {
     /// deployed either way): for an instance added with `topoc instance add`.
     #[arg(long)]
     pub(crate) all_instances: bool,
+    /// Run this verify inside throwaway engine containers started from IMAGE (e.g. a
+    /// Debian-based engine image of the version you run in production), never on this engine's
+    /// own networks; they are removed afterwards. Needs the privileges docs/cli.md lists.
+    #[arg(long, value_name = "IMAGE")]
+    pub(crate) sandbox: Option<String>,
+    /// With --sandbox and --target swarm: a Swarm of N engine containers (node 1 the manager).
+    #[arg(long, value_name = "N", requires = "sandbox", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=9))]
+    pub(crate) nodes: u16,
+    /// With --sandbox: how long each nested engine may take to answer, in seconds.
+    #[arg(long, value_name = "SECONDS", requires = "sandbox", default_value_t = 60)]
+    pub(crate) sandbox_engine_wait: u64,
 }
 
 /// Compose v2: `$TOPOC_COMPOSE`, else the `docker compose` plugin, else `docker-compose` if
@@ -95,7 +107,96 @@ pub(crate) fn compose_command() -> Result<Vec<String>, String> {
     ))
 }
 
+/// This command line without the options that only the outer topoc reads.
+fn inner_arguments(argv: &[String]) -> Vec<String> {
+    let outer_only = ["--sandbox", "--nodes", "--sandbox-engine-wait"];
+    let mut out = Vec::new();
+    let mut skip_value = false;
+    for a in argv {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        if outer_only.contains(&a.as_str()) {
+            skip_value = true;
+        } else if !outer_only.iter().any(|o| a.starts_with(&format!("{o}="))) {
+            out.push(a.clone());
+        }
+    }
+    out
+}
+
+/// `--sandbox IMAGE`: the same verify inside throwaway engine containers.
+fn sandboxed(args: &VerifyArgs, image: &str, reporter: &Reporter) -> Exit {
+    if args.nodes > 1 && args.target != Target::Swarm {
+        reporter.failure("--nodes N with N > 1 makes a Swarm: it needs --target swarm");
+        return Exit::Failure;
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        reporter.failure("cannot read the working directory");
+        return Exit::Failure;
+    };
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let mut inner = inner_arguments(&argv);
+    if args.nodes > 1 {
+        // The sandbox's swarm is this run's own: the inner verify deploys into it.
+        inner.push("--use-existing-swarm".into());
+    }
+    let mut dirs = Vec::new();
+    let named = [
+        Some(&args.spec.spec),
+        args.spec.lock.as_ref(),
+        args.config.as_ref(),
+        args.baseline.as_ref(),
+        args.dump_compose.as_ref(),
+    ];
+    for p in named.into_iter().flatten().chain(&args.spec.compose.files).chain(&args.spec.compose.env_files) {
+        let abs = if p.is_absolute() { p.clone() } else { cwd.join(p) };
+        if let Some(d) = abs.parent() {
+            dirs.push(d.to_path_buf());
+        }
+    }
+    // A static Compose v2 binary for images without `docker compose`: $TOPOC_COMPOSE when it is
+    // one (a wrapper script would not run inside).
+    let compose = std::env::var_os("TOPOC_COMPOSE")
+        .map(std::path::PathBuf::from)
+        .and_then(|p| p.canonicalize().ok())
+        .filter(|p| std::fs::read(p).is_ok_and(|b| b.starts_with(b"\x7fELF")));
+    let inv = topoc_verify::sandbox::Invocation {
+        image: image.to_owned(),
+        nodes: usize::from(args.nodes),
+        args: inner,
+        cwd,
+        dirs,
+        compose,
+        engine_bound: Duration::from_secs(args.sandbox_engine_wait),
+    };
+    let announce = |m: &str| {
+        let _ = writeln!(std::io::stderr(), "verify --sandbox: {m}");
+    };
+    match topoc_verify::sandbox::run(&inv, &announce) {
+        Ok((code, problems)) => {
+            for p in &problems {
+                reporter.failure(&format!("sandbox teardown problem: {p}"));
+            }
+            match (code, problems.is_empty()) {
+                (0, true) => Exit::Ok,
+                (0, false) => Exit::Findings,
+                // The inner verify's own code: 1 findings/mismatches, anything else a failure.
+                (1, _) => Exit::Findings,
+                _ => Exit::Failure,
+            }
+        }
+        Err(e) => {
+            reporter.failure(&format!("verify --sandbox: {e}"));
+            Exit::Failure
+        }
+    }
+}
+
 pub(crate) fn exec(args: &VerifyArgs, reporter: &Reporter) -> Exit {
+    if let Some(image) = &args.sandbox {
+        return sandboxed(args, image, reporter);
+    }
     let engine = match topoc_verify::engine_version() {
         Ok(v) => v,
         Err(e) => {
@@ -235,4 +336,29 @@ fn table(r: &topoc_verify::Report, all: bool) -> String {
         out.push_str(&format!("teardown problem: {p}\n"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inner_arguments;
+
+    #[test]
+    fn the_inner_verify_gets_every_argument_but_the_sandbox_ones() {
+        let argv: Vec<String> = [
+            "--color",
+            "never",
+            "verify",
+            "t.yaml",
+            "--sandbox",
+            "img:1",
+            "--nodes=3",
+            "--target",
+            "swarm",
+            "--sandbox-engine-wait",
+            "9",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(inner_arguments(&argv), ["--color", "never", "verify", "t.yaml", "--target", "swarm"]);
+    }
 }
