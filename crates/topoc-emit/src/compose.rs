@@ -347,7 +347,8 @@ fn compose_names(s: &Service) -> Vec<String> {
 
 /// Build the render model of a topology.
 pub fn model(topo: &Topology, provenance: &Provenance) -> ComposeModel {
-    let networks = topo.networks.iter().map(network).collect();
+    // Docker's default bridge exists on every engine: `network_mode: bridge` joins it undeclared.
+    let networks = topo.networks.iter().filter(|n| !n.predefined).map(network).collect();
     let mut services = Vec::new();
     for s in &topo.services {
         if expands_replicas(s) {
@@ -449,10 +450,12 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
         // Secure default: a service without networks gets none, not Compose's `default`.
         NetworkMode::Networks if s.attachments.is_empty() => Some("none".to_owned()),
         NetworkMode::Networks => None,
+        NetworkMode::DefaultBridge => Some("bridge".to_owned()),
     };
     let networks = s
         .attachments
         .iter()
+        .filter(|a| !topo.network(a.network).predefined)
         .map(|a| {
             let address = match replica {
                 Some(i) => a.addresses.get(i),

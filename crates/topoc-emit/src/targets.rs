@@ -108,6 +108,8 @@ features! {
     NoNetwork = "no-network";
     /// `network_mode: service:NAME`: another service's network namespace.
     SharedNamespace = "shared-namespace";
+    /// `network_mode: bridge`: Docker's default bridge (docker0).
+    DefaultBridge = "default-bridge";
     /// `privileged: true`.
     Privileged = "privileged";
     /// `security_opt`.
@@ -304,6 +306,12 @@ const SWARM: &[Capability] = &[
         "attach the service to the networks it needs instead",
     ),
     row(
+        Feature::DefaultBridge,
+        DROP,
+        "a Swarm service does not join a node's default bridge: `docker stack deploy` ignores `network_mode`, with a warning",
+        "attach the service to a network of the stack instead",
+    ),
+    row(
         Feature::Privileged,
         DROP,
         "`docker stack deploy` ignores `privileged`, with only a warning",
@@ -376,7 +384,7 @@ fn drop_effect(feature: Feature) -> &'static str {
         Feature::HostIp => "the port is published on every address of every node",
         Feature::SecretEnvironment => "the secret and its uses are left out",
         Feature::ConfigSource => "the config and its uses are left out",
-        Feature::NoNetwork | Feature::SharedNamespace => {
+        Feature::NoNetwork | Feature::SharedNamespace | Feature::DefaultBridge => {
             "the service is written without networks, and joins the stack's `default` network, which has a way out"
         }
         Feature::Privileged => "the service runs unprivileged",
@@ -512,6 +520,9 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
                 add!(Feature::NoNetwork, s.span, format!("`{name}` has no networks"))
             }
             NetworkMode::Networks => {}
+            NetworkMode::DefaultBridge => {
+                add!(Feature::DefaultBridge, s.network_mode_span, format!("`{name}` joins the default bridge"))
+            }
             NetworkMode::Service(id) => add!(
                 Feature::SharedNamespace,
                 s.network_mode_span,

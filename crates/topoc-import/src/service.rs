@@ -88,8 +88,16 @@ fn service(body: &Node, cx: &Context<'_>, diags: &mut Diagnostics) -> (Node, boo
             "volumes" => out.push((k.clone(), volumes(v, cx, diags))),
             "networks" => out.push((k.clone(), attachments(v, diags))),
             "network_mode" => match v.as_scalar() {
-                Some("host" | "none") => out.push((k.clone(), v.clone())),
+                Some("host" | "none" | "bridge") => out.push((k.clone(), v.clone())),
                 Some(m) if m.starts_with("service:") => out.push((k.clone(), v.clone())),
+                Some(m) if m.starts_with("container:") => nodes::not_carried(
+                    diags,
+                    v.span,
+                    &format!(
+                        "`network_mode: {m}` (a container outside the project, whose networks the model cannot see)"
+                    ),
+                    "the service is attached to Compose's `default` network instead",
+                ),
                 Some(m) => nodes::not_carried(
                     diags,
                     v.span,

@@ -153,6 +153,11 @@ pub struct Network {
     pub origin: Origin,
     /// Carried keys and `x-` extensions.
     pub carried: CarriedKeys,
+    /// Docker's default `bridge` network (docker0), which `network_mode: bridge` joins: topoc
+    /// neither creates nor declares it, allocates it no subnet (the engine chose one, 172.17.0.0/16
+    /// unless the daemon says otherwise), and its members reach each other by address only
+    /// (no embedded DNS there; `links` give names).
+    pub predefined: bool,
 }
 
 impl Network {
@@ -180,6 +185,9 @@ pub enum NetworkMode {
     Host,
     None,
     Service(ServiceId),
+    /// `network_mode: bridge`: Docker's default bridge (docker0), the service's one attachment
+    /// is to the predefined network [`Network::predefined`] that stands for it.
+    DefaultBridge,
 }
 
 #[derive(Debug, Clone)]

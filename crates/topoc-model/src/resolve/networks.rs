@@ -136,6 +136,71 @@ pub(crate) fn declare(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx) {
         cx.network_ids.insert(name.value.clone(), network.id);
         topo.networks.push(network);
     }
+    default_bridge(topo, expanded, cx);
+}
+
+/// The key of Docker's default bridge in the model (selectors write `network:bridge`).
+pub(crate) const DEFAULT_BRIDGE: &str = "bridge";
+
+/// Docker's default bridge, in the model when a service joins it with `network_mode: bridge`.
+fn default_bridge(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx) {
+    let Some(first) =
+        expanded.services.iter().find_map(|s| s.spec.network_mode.as_ref().filter(|m| m.value == DEFAULT_BRIDGE))
+    else {
+        return;
+    };
+    if let Some(&taken) = cx.network_ids.get(DEFAULT_BRIDGE) {
+        cx.push(
+            Diagnostic::new(
+                Code::NameCollision,
+                "network key `bridge` is taken, but `network_mode: bridge` needs it for Docker's default bridge",
+            )
+            .primary(topo.networks[taken.index()].span, "declared here")
+            .secondary(first.span, "`network_mode: bridge` here")
+            .help("rename the declared network: `network:bridge` selects Docker's default bridge (docker0)"),
+        );
+        return;
+    }
+    cx.push(
+        Diagnostic::new(Code::PredefinedNetwork, "services join Docker's default bridge (docker0)")
+            .primary(first.span, "`network_mode: bridge` here")
+            .note(
+                "every container started without a network is on the default bridge too, and reaches its members on \
+                 every port; the model knows only the members the spec lists. It has no embedded DNS: members find \
+                 each other by address, or by name through `links`",
+            )
+            .help("attach the services to a network of your own, unless they must share docker0 with other containers")
+            .with_severity(topoc_diag::Severity::Warning),
+    );
+    let id = NetworkId(topo.networks.len() as u32);
+    cx.network_ids.insert(DEFAULT_BRIDGE.to_owned(), id);
+    topo.networks.push(Network {
+        id,
+        name: DEFAULT_BRIDGE.to_owned(),
+        span: first.span,
+        engine_name: Some(DEFAULT_BRIDGE.to_owned()),
+        driver: Driver::Bridge,
+        external: true,
+        subnet: None,
+        gateway: None,
+        ip_range: None,
+        subnet6: None,
+        gateway6: None,
+        // docker0 is not internal, and inter-container traffic is on unless the daemon says
+        // `--icc=false` (which the model cannot see).
+        egress: true,
+        egress_span: first.span,
+        attachable: false,
+        encrypted: false,
+        icc: true,
+        parent: None,
+        mode: None,
+        driver_opts: Vec::new(),
+        labels: Vec::new(),
+        origin: Origin::Declared,
+        carried: CarriedKeys::default(),
+        predefined: true,
+    });
 }
 
 fn network(topo: &Topology, name: Sp<String>, spec: &NetworkSpec, origin: Origin, cx: &mut Cx) -> Network {
@@ -203,6 +268,7 @@ fn network(topo: &Topology, name: Sp<String>, spec: &NetworkSpec, origin: Origin
         labels: spec.labels.iter().map(|(k, v)| (k.value.clone(), v.value.0.clone())).collect(),
         origin,
         carried: spec.carried(),
+        predefined: false,
     }
 }
 

@@ -258,7 +258,10 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
             .help("publish the ports on the service that owns the namespace"),
         );
     }
-    let attachments = attachments(topo, &s.networks, replicas, cx);
+    let attachments = match network_mode {
+        NetworkMode::DefaultBridge => default_bridge_attachment(topo, network_mode_span, cx).into_iter().collect(),
+        _ => attachments(topo, &s.networks, replicas, cx),
+    };
     let ports = s
         .ports
         .iter()
@@ -619,6 +622,7 @@ fn network_mode(s: &ServiceSpec, cx: &mut Cx) -> (NetworkMode, Span) {
     let parsed = match mode.value.as_str() {
         "host" => Some(NetworkMode::Host),
         "none" => Some(NetworkMode::None),
+        super::networks::DEFAULT_BRIDGE => Some(NetworkMode::DefaultBridge),
         other => match other.strip_prefix("service:") {
             Some(target) => match cx.service_ids.get(target) {
                 Some(&id) => Some(NetworkMode::Service(id)),
@@ -631,14 +635,39 @@ fn network_mode(s: &ServiceSpec, cx: &mut Cx) -> (NetworkMode, Span) {
             None => {
                 cx.push(
                     Diagnostic::new(Code::InvalidValue, format!("network_mode `{other}` is not supported"))
-                        .primary(mode.span, "expected `host`, `none` or `service:<name>`")
-                        .help("attach the service to networks instead; `bridge` (docker0) and `container:` are outside the topology"),
+                        .primary(mode.span, "expected `host`, `none`, `bridge` or `service:<name>`")
+                        .help(if other.starts_with("container:") {
+                            "`container:` joins a container outside the topology, whose networks the model cannot see: \
+                             declare it as a service and write `service:<name>`"
+                        } else {
+                            "attach the service to networks instead"
+                        }),
                 );
                 None
             }
         },
     };
     (parsed.unwrap_or(NetworkMode::None), mode.span)
+}
+
+/// A `network_mode: bridge` service's one attachment, to Docker's default bridge: the engine
+/// gives it an address from docker0's subnet, and `networks` keys (addresses, aliases, MAC)
+/// cannot be written for it.
+fn default_bridge_attachment(topo: &Topology, span: Span, cx: &Cx) -> Option<Attachment> {
+    // A declared network of that key is reported by `networks::default_bridge`.
+    let network = *cx.network_ids.get(super::networks::DEFAULT_BRIDGE)?;
+    topo.network(network).predefined.then_some(())?;
+    Some(Attachment {
+        network,
+        span,
+        addresses: Vec::new(),
+        address_span: span,
+        ip6: None,
+        aliases: Vec::new(),
+        mac: None,
+        mac_span: span,
+        gw_priority: None,
+    })
 }
 
 /// Resolve a service's attachments: the network, and static addresses for every replica.
@@ -650,6 +679,18 @@ fn attachments(topo: &Topology, spec: &Attachments, replicas: u32, cx: &mut Cx) 
             cx.unknown("network", name, known);
             continue;
         };
+        if topo.network(network).predefined {
+            cx.push(
+                Diagnostic::new(
+                    Code::PredefinedNetwork,
+                    "Docker's default bridge is joined with `network_mode: bridge`",
+                )
+                .primary(name.span, "`bridge` here is the default bridge (docker0)")
+                .help("write `network_mode: bridge` instead of `networks`, or attach to a network of your own")
+                .note("Compose does not attach services to docker0 through `networks`"),
+            );
+            continue;
+        }
         if out.iter().any(|o| o.network == network) {
             cx.push(
                 Diagnostic::new(Code::DuplicateKey, format!("network `{}` is listed twice", name.value))
