@@ -480,7 +480,11 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
         .iter()
         .map(|p| PortView {
             target: p.target,
-            published: p.published.map(|p| p.to_string()),
+            published: match (p.published, p.published_range) {
+                (Some(port), _) => Some(port.to_string()),
+                (None, Some((first, last))) => Some(format!("{first}-{last}")),
+                (None, None) => None,
+            },
             host_ip: p.host_ip.map(|ip| ip.to_string()),
             protocol: match p.protocol {
                 Protocol::Tcp => "tcp",

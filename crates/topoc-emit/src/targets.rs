@@ -98,6 +98,8 @@ features! {
     GwPriority = "gw-priority";
     /// A published port bound to one host address (`host_ip`, or `defaults.host_ip`).
     HostIp = "host-ip";
+    /// A host port range the engine picks from (`8000-8010:80`).
+    HostPortRange = "host-port-range";
     /// A secret read from an environment variable at deploy time.
     SecretEnvironment = "secret-environment";
     /// A secret that already exists in the engine (`external: true`).
@@ -276,6 +278,12 @@ const SWARM: &[Capability] = &[
         "publish on every address (`host_ip: 0.0.0.0`, also in `defaults.host_ip`) and filter with a firewall, or do not publish the port and reach it over an overlay network",
     ),
     row(
+        Feature::HostPortRange,
+        DROP,
+        "topoc writes no host port range to a stack file: how Swarm's routing mesh takes `published: \"8000-8010\"` is not verified",
+        "publish on one host port, or leave `published` out and let Swarm pick one",
+    ),
+    row(
         Feature::SecretEnvironment,
         DROP,
         "a stack file reads a secret only from a `file` or from an existing (`external`) secret",
@@ -382,6 +390,7 @@ fn drop_effect(feature: Feature) -> &'static str {
         Feature::Mac => "the engine picks the MAC address",
         Feature::GwPriority => "the engine picks the default route",
         Feature::HostIp => "the port is published on every address of every node",
+        Feature::HostPortRange => "the port is published on a port Swarm picks",
         Feature::SecretEnvironment => "the secret and its uses are left out",
         Feature::ConfigSource => "the config and its uses are left out",
         Feature::NoNetwork | Feature::SharedNamespace | Feature::DefaultBridge => {
@@ -509,6 +518,13 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
             }
         }
         for p in &s.ports {
+            if let Some((first, last)) = p.published_range {
+                add!(
+                    Feature::HostPortRange,
+                    p.span,
+                    format!("`{name}` publishes {} on a port of {first}-{last}", p.target)
+                );
+            }
             if let Some(ip) = p.host_ip.filter(|ip| !ip.is_unspecified()) {
                 add!(Feature::HostIp, p.span, format!("`{name}` publishes {} on {ip} only", p.host_port()));
             }

@@ -210,6 +210,10 @@ pub struct PublishedPort {
     pub target: u16,
     /// The host port; `None` when Compose (or the engine) picks a free one.
     pub published: Option<u16>,
+    /// A host range of which the engine picks a free port (`8000-8010:80`, `published:
+    /// "8000-8010"`); `published` is then `None`. A container range (`8000-8010:8000-8010`) is
+    /// one port per pair instead, as Compose expands it.
+    pub published_range: Option<(u16, u16)>,
     pub host_ip: Option<IpAddr>,
     pub protocol: Protocol,
     pub mode: PortMode,
@@ -222,7 +226,11 @@ pub struct PublishedPort {
 impl PublishedPort {
     /// The host port as words: `8080`, or `an ephemeral port`.
     pub fn host_port(&self) -> String {
-        self.published.map_or_else(|| "an ephemeral port".to_owned(), |p| p.to_string())
+        match (self.published, self.published_range) {
+            (Some(p), _) => p.to_string(),
+            (None, Some((first, last))) => format!("{first}-{last} (the engine picks one)"),
+            (None, None) => "an ephemeral port".to_owned(),
+        }
     }
 }
 

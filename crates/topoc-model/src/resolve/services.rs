@@ -267,29 +267,49 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
         .iter()
         .filter_map(|p| {
             let long = &p.value.0;
-            for port in [Some(&long.target), long.published.as_ref()].into_iter().flatten() {
-                if port.value == 0 {
-                    cx.push(
-                        Diagnostic::new(Code::InvalidValue, "port 0 is not a port")
-                            .primary(port.span, "ports run from 1 to 65535"),
-                    );
-                    return None;
-                }
+            let zero = (long.target.value == 0).then_some(long.target.span).or(long
+                .published
+                .as_ref()
+                .filter(|p| p.value.first == 0)
+                .map(|p| p.span));
+            if let Some(span) = zero {
+                cx.push(
+                    Diagnostic::new(Code::InvalidValue, "port 0 is not a port")
+                        .primary(span, "ports run from 1 to 65535"),
+                );
+                return None;
             }
             let host_ip = match &long.host_ip {
                 Some(ip) => Some(address(&ip.value, ip.span, None, cx)?),
                 None => topo.defaults.host_ip,
             };
-            Some(PublishedPort {
-                target: long.target.value,
-                published: long.published.as_ref().map(|p| p.value),
-                host_ip,
-                protocol: long.protocol.as_ref().map_or(Protocol::Tcp, |p| p.value),
-                mode: long.mode.as_ref().map_or(PortMode::Ingress, |m| m.value),
-                span: p.span,
-                name: long.name.as_ref().map(|n| n.value.clone()),
-                app_protocol: long.app_protocol.as_ref().map(|n| n.value.clone()),
+            Some((p, long, host_ip))
+        })
+        // A container range maps one to one onto the host range (or onto ports the engine
+        // picks): one port each, as Compose expands it.
+        .flat_map(|(p, long, host_ip)| {
+            let last = p.value.1.unwrap_or(long.target.value);
+            let host = long.published.as_ref().map(|h| h.value);
+            (long.target.value..=last).map(move |target| {
+                let offset = target - long.target.value;
+                let (published, published_range) = match host {
+                    Some(h) if h.is_range() && p.value.1.is_none() => (None, Some((h.first, h.last))),
+                    Some(h) => (Some(h.first + offset), None),
+                    None => (None, None),
+                };
+                (p, long, host_ip, target, published, published_range)
             })
+        })
+        .map(|(p, long, host_ip, target, published, published_range)| PublishedPort {
+            target,
+            published,
+            published_range,
+            host_ip,
+            protocol: long.protocol.as_ref().map_or(Protocol::Tcp, |p| p.value),
+            mode: long.mode.as_ref().map_or(PortMode::Ingress, |m| m.value),
+            span: p.span,
+            name: long.name.as_ref().map(|n| n.value.clone()),
+            app_protocol: long.app_protocol.as_ref().map(|n| n.value.clone()),
         })
         .collect();
     let mounts = s
