@@ -187,6 +187,7 @@ pub struct AttachmentView {
     pub aliases: Vec<String>,
     pub mac_address: Option<String>,
     pub gw_priority: Option<i32>,
+    pub carried: CarriedKeys,
 }
 
 #[derive(Debug, Serialize)]
@@ -472,6 +473,7 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
                 aliases,
                 mac_address: a.mac.clone(),
                 gw_priority: a.gw_priority,
+                carried: a.carried.clone(),
             }
         })
         .collect();

@@ -629,6 +629,12 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
         for (key, _) in s.carried.iter().filter(|(k, _)| !k.starts_with("x-")) {
             add!(Feature::CarriedKey, s.span, format!("`{}` sets `{key}`", s.name));
         }
+        for a in &s.attachments {
+            for (key, _) in &a.carried {
+                let network = &topo.network(a.network).name;
+                add!(Feature::CarriedKey, a.span, format!("`{}` sets `{key}` on `{network}`", s.name));
+            }
+        }
     }
     out
 }

@@ -203,6 +203,8 @@ pub struct Attachment {
     pub mac: Option<String>,
     pub mac_span: Span,
     pub gw_priority: Option<i32>,
+    /// Compose's `priority`, `link_local_ips`, `driver_opts`, `interface_name`.
+    pub carried: CarriedKeys,
 }
 
 #[derive(Debug, Clone)]

@@ -222,10 +222,6 @@ pub const NESTED: &[(&str, &str, &str)] = &[
     ("a network attachment", "ipv4_address", "write `ip: ADDRESS` (or a host offset such as `.20`)"),
     ("a network attachment", "ipv6_address", "write `ip6: ADDRESS`"),
     ("a network attachment", "mac_address", "write `mac: ADDRESS`"),
-    ("a network attachment", "priority", "`priority` is not carried yet; `gw_priority` is"),
-    ("a network attachment", "link_local_ips", "`link_local_ips` is not carried yet"),
-    ("a network attachment", "driver_opts", "per-attachment `driver_opts` are not carried yet"),
-    ("a network attachment", "interface_name", "`interface_name` is not carried yet"),
     ("deploy", "replicas", "`replicas` is a key of the service itself: topoc plans addresses per replica"),
     (
         "deploy",

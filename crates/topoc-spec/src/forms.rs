@@ -531,7 +531,18 @@ impl Decode for Attachments {
 impl AttachmentSpec {
     /// An attachment with no settings: a dynamic address, no aliases.
     pub fn plain() -> Self {
-        AttachmentSpec { ip: None, range: None, ip6: None, aliases: Vec::new(), mac: None, gw_priority: None }
+        AttachmentSpec {
+            ip: None,
+            range: None,
+            ip6: None,
+            aliases: Vec::new(),
+            mac: None,
+            gw_priority: None,
+            priority: None,
+            link_local_ips: None,
+            driver_opts: None,
+            interface_name: None,
+        }
     }
 }
 

@@ -580,8 +580,18 @@ spec_struct! {
         /// Gateway priority: the attachment with the highest value provides the default route
         /// (and carries published ports). Engine 28+.
         pub gw_priority: Option<Sp<i32>>,
+        /// Compose's `priority`: the order in which the engine connects the networks.
+        pub priority: Option<Carried<i32>>,
+        /// Link-local addresses (`169.254.0.0/16`, `fe80::/10`) the container also has here.
+        pub link_local_ips: Option<Carried<Vec<Str>>>,
+        /// Options for the network driver on this endpoint.
+        pub driver_opts: Option<Carried<Map<Str>>>,
+        /// The interface name inside the container, e.g. `eth7`.
+        pub interface_name: Option<Carried<Str>>,
     }
 }
+
+carried_keys!(AttachmentSpec { priority, link_local_ips, driver_opts, interface_name } without_extensions);
 
 spec_struct! {
     /// A relay: traffic this service forwards to other services.

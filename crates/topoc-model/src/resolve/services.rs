@@ -687,6 +687,7 @@ fn default_bridge_attachment(topo: &Topology, span: Span, cx: &Cx) -> Option<Att
         mac: None,
         mac_span: span,
         gw_priority: None,
+        carried: CarriedKeys::default(),
     })
 }
 
@@ -752,6 +753,7 @@ fn attachments(topo: &Topology, spec: &Attachments, replicas: u32, cx: &mut Cx) 
             mac,
             mac_span: a.mac.as_ref().map_or(name.span, |m| m.span),
             gw_priority: a.gw_priority.as_ref().map(|x| x.value),
+            carried: a.carried(),
         });
     }
     out
