@@ -71,6 +71,8 @@ pub struct ServiceView {
     /// Compose's `expose`, each entry as written (`"8000-8010/udp"`).
     pub expose: Vec<String>,
     pub replicas: Option<u32>,
+    /// Compose's `scale`, when the spec wrote the count so.
+    pub scale: Option<u32>,
     pub deploy: Option<DeployView>,
     pub healthcheck: Option<HealthcheckView>,
     pub networks: Vec<AttachmentView>,
@@ -536,7 +538,8 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
         volumes,
         ports,
         expose: s.expose.iter().map(|e| esc(&e.text)).collect(),
-        replicas: (replica.is_none() && s.replicas != 1).then_some(s.replicas),
+        replicas: (replica.is_none() && s.replicas != 1 && !s.scale_key).then_some(s.replicas),
+        scale: (replica.is_none() && s.scale_key).then_some(s.replicas),
         deploy: has_deploy.then_some(deploy),
         healthcheck: s.healthcheck.as_ref().map(healthcheck),
         networks,
@@ -613,6 +616,7 @@ fields!(ServiceView {
     ports,
     expose,
     replicas,
+    scale,
     deploy,
     healthcheck,
     networks,

@@ -371,6 +371,8 @@ pub struct Service {
     /// Compose's `expose`: ports it listens on without publishing them.
     pub expose: Vec<ExposedPorts>,
     pub replicas: u32,
+    /// The spec wrote the count as Compose's `scale` (emitted so), not `replicas`.
+    pub scale_key: bool,
     pub deploy: Deploy,
     pub healthcheck: Option<Healthcheck>,
     pub attachments: Vec<Attachment>,

@@ -137,7 +137,7 @@ pub const KEYS: &[(&str, &str, Status)] = &[
     (SERVICE, "read_only", Modelled),
     (SERVICE, "restart", Modelled),
     (SERVICE, "runtime", Carried),
-    (SERVICE, "scale", Refused("write `replicas`: topoc plans addresses per replica")),
+    (SERVICE, "scale", Modelled),
     (SERVICE, "secrets", Modelled),
     (SERVICE, "security_opt", Modelled),
     (SERVICE, "shm_size", Carried),

@@ -219,6 +219,8 @@ spec_struct! {
         pub expose: Vec<Sp<Text>>,
         /// Number of containers (default 1).
         pub replicas: Option<Sp<u32>>,
+        /// Compose's `scale`: the number of containers, as `replicas`, written as `scale`.
+        pub scale: Option<Sp<u32>>,
         /// Deployment settings (placement, resources, restart, update, endpoint mode).
         pub deploy: Option<DeploySpec>,
         /// Health check.

@@ -223,8 +223,22 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
         }
         _ => {}
     }
-    let replicas = s.replicas.as_ref().map_or(1, |r| r.value);
-    if let Some(r) = s.replicas.as_ref().filter(|r| r.value > MAX_REPLICAS) {
+    if let (Some(r), Some(scale)) = (&s.replicas, &s.scale)
+        && r.value != scale.value
+    {
+        cx.push(
+            Diagnostic::new(
+                Code::ConflictingKeys,
+                format!("service `{}` sets `replicas: {}` and `scale: {}`", decl.name.value, r.value, scale.value),
+            )
+            .primary(scale.span, "`scale` here")
+            .secondary(r.span, "`replicas` here")
+            .help("they are one count: keep one (Compose refuses distinct values of `scale` and `deploy.replicas`)"),
+        );
+    }
+    let count = s.replicas.as_ref().or(s.scale.as_ref());
+    let replicas = count.map_or(1, |r| r.value);
+    if let Some(r) = count.filter(|r| r.value > MAX_REPLICAS) {
         cx.push(
             Diagnostic::new(
                 Code::ResourceLimit,
@@ -458,6 +472,7 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
         ports,
         expose: super::expose::resolve(&s.expose, cx),
         replicas,
+        scale_key: s.replicas.is_none() && s.scale.is_some(),
         deploy,
         healthcheck,
         attachments,
