@@ -178,13 +178,7 @@ pub const KEYS: &[(&str, &str, Status)] = &[
         Refused("IPv6 follows from the subnets: give the network `subnet6` (topoc writes `enable_ipv6` itself)"),
     ),
     (NETWORK, "external", Modelled),
-    (
-        NETWORK,
-        "internal",
-        Refused(
-            "write `egress: false` (internal) or `egress: true`; topoc networks are internal unless they say otherwise",
-        ),
-    ),
+    (NETWORK, "internal", Modelled),
     (
         NETWORK,
         "ipam",

@@ -137,6 +137,8 @@ spec_struct! {
         /// Whether members reach the outside world (default: `defaults.egress`, else false,
         /// which makes the network `internal`).
         pub egress: Option<Sp<bool>>,
+        /// Compose's `internal`: the opposite of `egress`, which it sets (both given must agree).
+        pub internal: Option<Sp<bool>>,
         /// Whether standalone containers may attach to an overlay network.
         pub attachable: Option<Sp<bool>>,
         /// Encrypt overlay traffic (IPsec). Overlay only.

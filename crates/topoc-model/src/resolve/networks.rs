@@ -244,7 +244,23 @@ fn network(topo: &Topology, name: Sp<String>, spec: &NetworkSpec, origin: Origin
         Some(Subnet { net, span: s.span, source: SubnetSource::Explicit })
     });
     driver_checks(&name, spec, driver, cx);
-    let egress = flag(&spec.egress).unwrap_or(topo.defaults.egress);
+    if let (Some(egress), Some(internal)) = (&spec.egress, &spec.internal)
+        && egress.value == internal.value
+    {
+        cx.push(
+            Diagnostic::new(
+                Code::ConflictingKeys,
+                format!(
+                    "network `{}` sets `egress: {}` and `internal: {}`, which say the opposite",
+                    name.value, egress.value, internal.value
+                ),
+            )
+            .primary(internal.span, "`internal` here")
+            .secondary(egress.span, "`egress` here")
+            .help("`internal: true` is `egress: false`: keep one of them"),
+        );
+    }
+    let egress = flag(&spec.egress).or(spec.internal.as_ref().map(|i| !i.value)).unwrap_or(topo.defaults.egress);
     Network {
         id: NetworkId(topo.networks.len() as u32),
         name: name.value.clone(),
@@ -258,7 +274,7 @@ fn network(topo: &Topology, name: Sp<String>, spec: &NetworkSpec, origin: Origin
         subnet6,
         gateway6: None,
         egress,
-        egress_span: spec.egress.as_ref().map_or(name.span, |e| e.span),
+        egress_span: spec.egress.as_ref().or(spec.internal.as_ref()).map_or(name.span, |e| e.span),
         attachable: flag(&spec.attachable).unwrap_or(false),
         encrypted: flag(&spec.encrypted).unwrap_or(false),
         icc: flag(&spec.icc).unwrap_or(true),
