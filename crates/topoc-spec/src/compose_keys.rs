@@ -172,11 +172,7 @@ pub const KEYS: &[(&str, &str, Status)] = &[
     (NETWORK, "driver", Modelled),
     (NETWORK, "driver_opts", Modelled),
     (NETWORK, "enable_ipv4", Carried),
-    (
-        NETWORK,
-        "enable_ipv6",
-        Refused("IPv6 follows from the subnets: give the network `subnet6` (topoc writes `enable_ipv6` itself)"),
-    ),
+    (NETWORK, "enable_ipv6", Modelled),
     (NETWORK, "external", Modelled),
     (NETWORK, "internal", Modelled),
     (

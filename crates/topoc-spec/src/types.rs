@@ -139,6 +139,9 @@ spec_struct! {
         pub egress: Option<Sp<bool>>,
         /// Compose's `internal`: the opposite of `egress`, which it sets (both given must agree).
         pub internal: Option<Sp<bool>>,
+        /// Compose's `enable_ipv6`: must agree with the subnets (true exactly when the network
+        /// has an IPv6 subnet, which topoc writes `enable_ipv6` for anyway).
+        pub enable_ipv6: Option<Sp<bool>>,
         /// Whether standalone containers may attach to an overlay network.
         pub attachable: Option<Sp<bool>>,
         /// Encrypt overlay traffic (IPsec). Overlay only.

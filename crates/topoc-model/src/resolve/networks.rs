@@ -469,6 +469,27 @@ pub(crate) fn finish(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx) {
         let spec = &decl.spec;
         let subnet = topo.networks[id.index()].subnet.as_ref().map(|s| s.net);
         let subnet6 = topo.networks[id.index()].subnet6.as_ref().map(|s| s.net);
+        let has_ipv6 = subnet6.is_some() || subnet.is_some_and(|s| s.network().is_ipv6());
+        let unplaced = cx.unplaced_networks.contains(&decl.name.value);
+        if let Some(flag) = spec.enable_ipv6.as_ref().filter(|f| f.value != has_ipv6 && !unplaced) {
+            cx.push(
+                Diagnostic::new(
+                    Code::ConflictingKeys,
+                    format!(
+                        "network `{}` sets `enable_ipv6: {}` but has {} IPv6 subnet",
+                        decl.name.value,
+                        flag.value,
+                        if has_ipv6 { "an" } else { "no" }
+                    ),
+                )
+                .primary(flag.span, "`enable_ipv6` here")
+                .help(if flag.value {
+                    "give the network `subnet6` (topoc plans IPv6 addresses only in subnets it knows)"
+                } else {
+                    "remove `subnet6`, or `enable_ipv6`: topoc writes `enable_ipv6: true` for a network with an IPv6 subnet"
+                }),
+            );
+        }
         let gateway = spec.gateway.as_ref().and_then(|g| gateway_address(g, subnet, "gateway", cx));
         let gateway6 = spec.gateway6.as_ref().and_then(|g| gateway_address(g, subnet6, "gateway6", cx));
         let ip_range = spec.ip_range.as_ref().and_then(|r| {
