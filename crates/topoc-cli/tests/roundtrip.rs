@@ -994,7 +994,7 @@ fn singleton_classes(topo: &Topology) -> Classes {
             members: vec![s.id],
             networks: topoc_reach::classes::effective_networks(topo, s),
             mode: match s.network_mode {
-                NetworkMode::Networks => ModeKind::Networks,
+                NetworkMode::Networks | NetworkMode::DefaultBridge => ModeKind::Networks,
                 NetworkMode::Host => ModeKind::Host,
                 NetworkMode::None => ModeKind::None,
                 NetworkMode::Service(_) => ModeKind::Shared,

@@ -459,12 +459,15 @@ codes! {
     /// `none` cuts it off, `ingress` and `docker_gwbridge` are Swarm's own plumbing: none of them
     /// behaves like the network the spec declares, so a verdict of isolation would be wrong.
     /// `bridge` (a warning) joins Docker's default bridge, which every container started without
-    /// a network shares.
+    /// a network shares; so does `network_mode: bridge` (a warning too: the model holds the
+    /// default bridge as a predefined network, but not the containers outside the spec on it).
+    /// Listing that predefined network under `networks` is an error: Compose joins docker0
+    /// only through `network_mode: bridge`.
     ///
     /// ## How to fix
     ///
     /// Declare a network of the topology's own, or say what is meant directly
-    /// (`network_mode: host`, which topoc models as an escape hatch).
+    /// (`network_mode: host`, which topoc models as an escape hatch; `network_mode: bridge`).
     ///
     /// ## Equivalent rules
     ///

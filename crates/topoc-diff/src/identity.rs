@@ -29,6 +29,7 @@ fn attachments(topo: &Topology, s: &Service) -> (Vec<String>, String) {
         NetworkMode::Networks => String::new(),
         NetworkMode::Host => "host".into(),
         NetworkMode::None => "none".into(),
+        NetworkMode::DefaultBridge => "bridge".into(),
         NetworkMode::Service(id) => format!("service:{}", topo.service(id).name),
     };
     (nets, mode)

@@ -71,6 +71,8 @@ pub struct ServiceView {
     /// Compose's `expose`, each entry as written (`"8000-8010/udp"`).
     pub expose: Vec<String>,
     pub replicas: Option<u32>,
+    /// Compose's `scale`, when the spec wrote the count so.
+    pub scale: Option<u32>,
     pub deploy: Option<DeployView>,
     pub healthcheck: Option<HealthcheckView>,
     pub networks: Vec<AttachmentView>,
@@ -187,6 +189,7 @@ pub struct AttachmentView {
     pub aliases: Vec<String>,
     pub mac_address: Option<String>,
     pub gw_priority: Option<i32>,
+    pub carried: CarriedKeys,
 }
 
 #[derive(Debug, Serialize)]
@@ -347,7 +350,8 @@ fn compose_names(s: &Service) -> Vec<String> {
 
 /// Build the render model of a topology.
 pub fn model(topo: &Topology, provenance: &Provenance) -> ComposeModel {
-    let networks = topo.networks.iter().map(network).collect();
+    // Docker's default bridge exists on every engine: `network_mode: bridge` joins it undeclared.
+    let networks = topo.networks.iter().filter(|n| !n.predefined).map(network).collect();
     let mut services = Vec::new();
     for s in &topo.services {
         if expands_replicas(s) {
@@ -449,10 +453,12 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
         // Secure default: a service without networks gets none, not Compose's `default`.
         NetworkMode::Networks if s.attachments.is_empty() => Some("none".to_owned()),
         NetworkMode::Networks => None,
+        NetworkMode::DefaultBridge => Some("bridge".to_owned()),
     };
     let networks = s
         .attachments
         .iter()
+        .filter(|a| !topo.network(a.network).predefined)
         .map(|a| {
             let address = match replica {
                 Some(i) => a.addresses.get(i),
@@ -469,6 +475,7 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
                 aliases,
                 mac_address: a.mac.clone(),
                 gw_priority: a.gw_priority,
+                carried: a.carried.clone(),
             }
         })
         .collect();
@@ -477,7 +484,11 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
         .iter()
         .map(|p| PortView {
             target: p.target,
-            published: p.published.map(|p| p.to_string()),
+            published: match (p.published, p.published_range) {
+                (Some(port), _) => Some(port.to_string()),
+                (None, Some((first, last))) => Some(format!("{first}-{last}")),
+                (None, None) => None,
+            },
             host_ip: p.host_ip.map(|ip| ip.to_string()),
             protocol: match p.protocol {
                 Protocol::Tcp => "tcp",
@@ -527,7 +538,8 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
         volumes,
         ports,
         expose: s.expose.iter().map(|e| esc(&e.text)).collect(),
-        replicas: (replica.is_none() && s.replicas != 1).then_some(s.replicas),
+        replicas: (replica.is_none() && s.replicas != 1 && !s.scale_key).then_some(s.replicas),
+        scale: (replica.is_none() && s.scale_key).then_some(s.replicas),
         deploy: has_deploy.then_some(deploy),
         healthcheck: s.healthcheck.as_ref().map(healthcheck),
         networks,
@@ -604,6 +616,7 @@ fields!(ServiceView {
     ports,
     expose,
     replicas,
+    scale,
     deploy,
     healthcheck,
     networks,

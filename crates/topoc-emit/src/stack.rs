@@ -153,7 +153,7 @@ fn extensions(carried: &CarriedKeys) -> CarriedKeys {
 
 /// Whether the stack can create this network: not a node-local macvlan/ipvlan network.
 fn emitted(n: &topoc_model::Network) -> bool {
-    n.external || !n.is_lan()
+    !n.predefined && (n.external || !n.is_lan())
 }
 
 /// A key for a predefined network that no spec network uses.
@@ -267,7 +267,7 @@ fn network(n: &topoc_model::Network) -> NetworkView {
 fn service(topo: &Topology, s: &Service, host_key: &str) -> ServiceView {
     let networks: Vec<AttachmentView> = match &s.network_mode {
         NetworkMode::Host => vec![AttachmentView { network: host_key.to_owned(), aliases: Vec::new() }],
-        NetworkMode::None | NetworkMode::Service(_) => Vec::new(),
+        NetworkMode::None | NetworkMode::Service(_) | NetworkMode::DefaultBridge => Vec::new(),
         NetworkMode::Networks => s
             .attachments
             .iter()

@@ -72,6 +72,8 @@ features! {
     GwPriority = "gw-priority";
     /// A published port bound to one host address (`host_ip`, or `defaults.host_ip`).
     HostIp = "host-ip";
+    /// A host port range the engine picks from (`8000-8010:80`).
+    HostPortRange = "host-port-range";
     /// A secret read from an environment variable at deploy time.
     SecretEnvironment = "secret-environment";
     /// A secret that already exists in the engine (`external: true`).
@@ -82,6 +84,8 @@ features! {
     NoNetwork = "no-network";
     /// `network_mode: service:NAME`: another service's network namespace.
     SharedNamespace = "shared-namespace";
+    /// `network_mode: bridge`: Docker's default bridge (docker0).
+    DefaultBridge = "default-bridge";
     /// `privileged: true`.
     Privileged = "privileged";
     /// `security_opt`.
@@ -248,6 +252,12 @@ const SWARM: &[Capability] = &[
         "publish on every address (`host_ip: 0.0.0.0`, also in `defaults.host_ip`) and filter with a firewall, or do not publish the port and reach it over an overlay network",
     ),
     row(
+        Feature::HostPortRange,
+        DROP,
+        "topoc writes no host port range to a stack file: how Swarm's routing mesh takes `published: \"8000-8010\"` is not verified",
+        "publish on one host port, or leave `published` out and let Swarm pick one",
+    ),
+    row(
         Feature::SecretEnvironment,
         DROP,
         "a stack file reads a secret only from a `file` or from an existing (`external`) secret",
@@ -276,6 +286,12 @@ const SWARM: &[Capability] = &[
         DROP,
         "a Swarm service cannot join another service's network namespace",
         "attach the service to the networks it needs instead",
+    ),
+    row(
+        Feature::DefaultBridge,
+        DROP,
+        "a Swarm service does not join a node's default bridge: `docker stack deploy` ignores `network_mode`, with a warning",
+        "attach the service to a network of the stack instead",
     ),
     row(
         Feature::Privileged,
@@ -348,9 +364,10 @@ fn drop_effect(feature: Feature) -> &'static str {
         Feature::Mac => "the engine picks the MAC address",
         Feature::GwPriority => "the engine picks the default route",
         Feature::HostIp => "the port is published on every address of every node",
+        Feature::HostPortRange => "the port is published on a port Swarm picks",
         Feature::SecretEnvironment => "the secret and its uses are left out",
         Feature::ConfigSource => "the config and its uses are left out",
-        Feature::NoNetwork | Feature::SharedNamespace => {
+        Feature::NoNetwork | Feature::SharedNamespace | Feature::DefaultBridge => {
             "the service is written without networks, and joins the stack's `default` network, which has a way out"
         }
         Feature::Privileged => "the service runs unprivileged",
@@ -475,6 +492,13 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
             }
         }
         for p in &s.ports {
+            if let Some((first, last)) = p.published_range {
+                add!(
+                    Feature::HostPortRange,
+                    p.span,
+                    format!("`{name}` publishes {} on a port of {first}-{last}", p.target)
+                );
+            }
             if let Some(ip) = p.host_ip.filter(|ip| !ip.is_unspecified()) {
                 add!(Feature::HostIp, p.span, format!("`{name}` publishes {} on {ip} only", p.host_port()));
             }
@@ -486,6 +510,9 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
                 add!(Feature::NoNetwork, s.span, format!("`{name}` has no networks"))
             }
             NetworkMode::Networks => {}
+            NetworkMode::DefaultBridge => {
+                add!(Feature::DefaultBridge, s.network_mode_span, format!("`{name}` joins the default bridge"))
+            }
             NetworkMode::Service(id) => add!(
                 Feature::SharedNamespace,
                 s.network_mode_span,
@@ -575,6 +602,12 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
     for s in &topo.services {
         for (key, _) in s.carried.iter().filter(|(k, _)| !k.starts_with("x-")) {
             add!(Feature::CarriedKey, s.span, format!("`{}` sets `{key}`", s.name));
+        }
+        for a in &s.attachments {
+            for (key, _) in &a.carried {
+                let network = &topo.network(a.network).name;
+                add!(Feature::CarriedKey, a.span, format!("`{}` sets `{key}` on `{network}`", s.name));
+            }
         }
     }
     out

@@ -64,7 +64,24 @@ pub fn allows(topo: &Topology, analysis: &Analysis) -> Vec<Allow> {
         rules.retain(|(f, _, _)| f != "host");
         rules.insert(("host".into(), "*".into(), Vec::new()));
     }
-    rules.into_iter().collect()
+    merged(rules)
+}
+
+/// One rule per pair of selectors: their ports together (a range of published ports is one
+/// rule, not one per port), or every port when one of them allows every port.
+fn merged(rules: BTreeSet<Allow>) -> Vec<Allow> {
+    let mut by_pair: std::collections::BTreeMap<(String, String), Option<BTreeSet<u16>>> = Default::default();
+    for (from, to, ports) in rules {
+        let entry = by_pair.entry((from, to)).or_insert_with(|| Some(BTreeSet::new()));
+        match entry {
+            Some(set) if !ports.is_empty() => set.extend(ports),
+            _ => *entry = None,
+        }
+    }
+    by_pair
+        .into_iter()
+        .map(|((from, to), ports)| (from, to, ports.map_or_else(Vec::new, |p| p.into_iter().collect())))
+        .collect()
 }
 
 fn ports(set: &PortSet) -> Vec<u16> {

@@ -88,8 +88,16 @@ fn service(body: &Node, cx: &Context<'_>, diags: &mut Diagnostics) -> (Node, boo
             "volumes" => out.push((k.clone(), volumes(v, cx, diags))),
             "networks" => out.push((k.clone(), attachments(v, diags))),
             "network_mode" => match v.as_scalar() {
-                Some("host" | "none") => out.push((k.clone(), v.clone())),
+                Some("host" | "none" | "bridge") => out.push((k.clone(), v.clone())),
                 Some(m) if m.starts_with("service:") => out.push((k.clone(), v.clone())),
+                Some(m) if m.starts_with("container:") => nodes::not_carried(
+                    diags,
+                    v.span,
+                    &format!(
+                        "`network_mode: {m}` (a container outside the project, whose networks the model cannot see)"
+                    ),
+                    "the service is attached to Compose's `default` network instead",
+                ),
                 Some(m) => nodes::not_carried(
                     diags,
                     v.span,
@@ -162,36 +170,13 @@ fn ports(v: &Node, diags: &mut Diagnostics) -> Node {
     let mut out = Vec::new();
     for item in items {
         match &item.kind {
-            NodeKind::Scalar { text, .. } => {
-                if text.contains('-') {
-                    nodes::not_carried(
-                        diags,
-                        item.span,
-                        &format!("the port range `{text}`"),
-                        "the ports are not published",
-                    );
-                } else {
-                    out.push(item.clone());
-                }
-            }
+            // Ranges (`8000-8010:8000-8010`) are the spec's short form too.
+            NodeKind::Scalar { .. } => out.push(item.clone()),
             NodeKind::Map(entries) => {
                 let mut keep = Vec::new();
-                let mut ok = true;
                 for (k, val) in entries {
                     let key = key_text(k);
                     match key {
-                        "target" | "published" | "host_ip" | "protocol" | "mode" => {
-                            if key == "published" && val.as_scalar().is_some_and(|p| p.contains('-')) {
-                                nodes::not_carried(
-                                    diags,
-                                    val.span,
-                                    "a published port range",
-                                    "the port is not published",
-                                );
-                                ok = false;
-                            }
-                            keep.push((k.clone(), val.clone()));
-                        }
                         _ if schema::has("PortLong", key) => keep.push((k.clone(), val.clone())),
                         other => nodes::not_carried(
                             diags,
@@ -201,9 +186,7 @@ fn ports(v: &Node, diags: &mut Diagnostics) -> Node {
                         ),
                     }
                 }
-                if ok {
-                    out.push(map(keep, item.span));
-                }
+                out.push(map(keep, item.span));
             }
             _ => out.push(item.clone()),
         }

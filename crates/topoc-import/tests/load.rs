@@ -95,14 +95,14 @@ fn override_files_are_located_in_themselves() {
     let over = write(
         dir.path(),
         "compose.override.yaml",
-        "services:\n  web:\n    deploy: {rollback_config: {parallelism: 1}}\n    ports: ['8000-8001:80']\n",
+        "services:\n  web:\n    deploy: {rollback_config: {parallelism: 1}}\n    network_mode: 'container:vpn'\n",
     );
     let mut files = Files::new();
     let imported = load(&options(vec![main, over]), &mut files);
     let got = findings(&imported, &files);
     assert_eq!(
         got,
-        vec!["compose-not-carried compose.override.yaml:3:14", "compose-not-carried compose.override.yaml:4:13"],
+        vec!["compose-not-carried compose.override.yaml:3:14", "compose-not-carried compose.override.yaml:4:19"],
         "{got:?}"
     );
 }

@@ -153,6 +153,11 @@ pub struct Network {
     pub origin: Origin,
     /// Carried keys and `x-` extensions.
     pub carried: CarriedKeys,
+    /// Docker's default `bridge` network (docker0), which `network_mode: bridge` joins: topoc
+    /// neither creates nor declares it, allocates it no subnet (the engine chose one, 172.17.0.0/16
+    /// unless the daemon says otherwise), and its members reach each other by address only
+    /// (no embedded DNS there; `links` give names).
+    pub predefined: bool,
 }
 
 impl Network {
@@ -180,6 +185,9 @@ pub enum NetworkMode {
     Host,
     None,
     Service(ServiceId),
+    /// `network_mode: bridge`: Docker's default bridge (docker0), the service's one attachment
+    /// is to the predefined network [`Network::predefined`] that stands for it.
+    DefaultBridge,
 }
 
 #[derive(Debug, Clone)]
@@ -195,6 +203,8 @@ pub struct Attachment {
     pub mac: Option<String>,
     pub mac_span: Span,
     pub gw_priority: Option<i32>,
+    /// Compose's `priority`, `link_local_ips`, `driver_opts`, `interface_name`.
+    pub carried: CarriedKeys,
 }
 
 #[derive(Debug, Clone)]
@@ -202,6 +212,10 @@ pub struct PublishedPort {
     pub target: u16,
     /// The host port; `None` when Compose (or the engine) picks a free one.
     pub published: Option<u16>,
+    /// A host range of which the engine picks a free port (`8000-8010:80`, `published:
+    /// "8000-8010"`); `published` is then `None`. A container range (`8000-8010:8000-8010`) is
+    /// one port per pair instead, as Compose expands it.
+    pub published_range: Option<(u16, u16)>,
     pub host_ip: Option<IpAddr>,
     pub protocol: Protocol,
     pub mode: PortMode,
@@ -214,7 +228,11 @@ pub struct PublishedPort {
 impl PublishedPort {
     /// The host port as words: `8080`, or `an ephemeral port`.
     pub fn host_port(&self) -> String {
-        self.published.map_or_else(|| "an ephemeral port".to_owned(), |p| p.to_string())
+        match (self.published, self.published_range) {
+            (Some(p), _) => p.to_string(),
+            (None, Some((first, last))) => format!("{first}-{last} (the engine picks one)"),
+            (None, None) => "an ephemeral port".to_owned(),
+        }
     }
 }
 
@@ -353,6 +371,8 @@ pub struct Service {
     /// Compose's `expose`: ports it listens on without publishing them.
     pub expose: Vec<ExposedPorts>,
     pub replicas: u32,
+    /// The spec wrote the count as Compose's `scale` (emitted so), not `replicas`.
+    pub scale_key: bool,
     pub deploy: Deploy,
     pub healthcheck: Option<Healthcheck>,
     pub attachments: Vec<Attachment>,

@@ -69,7 +69,8 @@ pub fn effective_networks(topo: &Topology, service: &Service) -> Vec<NetworkId> 
     for _ in 0..=topo.services.len() {
         match current.network_mode {
             NetworkMode::Service(id) => current = topo.service(id),
-            NetworkMode::Networks => {
+            // The default bridge is the one attachment of a bridge-mode service.
+            NetworkMode::Networks | NetworkMode::DefaultBridge => {
                 let mut nets: Vec<NetworkId> = current.attachments.iter().map(|a| a.network).collect();
                 nets.sort_unstable();
                 return nets;
@@ -142,7 +143,7 @@ pub fn build(topo: &Topology) -> Classes {
     let mut of_service = Vec::with_capacity(topo.services.len());
     for s in &topo.services {
         let mode = match s.network_mode {
-            NetworkMode::Networks => ModeKind::Networks,
+            NetworkMode::Networks | NetworkMode::DefaultBridge => ModeKind::Networks,
             NetworkMode::Host => ModeKind::Host,
             NetworkMode::None => ModeKind::None,
             NetworkMode::Service(_) => ModeKind::Shared,

@@ -137,7 +137,7 @@ pub const KEYS: &[(&str, &str, Status)] = &[
     (SERVICE, "read_only", Modelled),
     (SERVICE, "restart", Modelled),
     (SERVICE, "runtime", Carried),
-    (SERVICE, "scale", Refused("write `replicas`: topoc plans addresses per replica")),
+    (SERVICE, "scale", Modelled),
     (SERVICE, "secrets", Modelled),
     (SERVICE, "security_opt", Modelled),
     (SERVICE, "shm_size", Carried),
@@ -172,19 +172,9 @@ pub const KEYS: &[(&str, &str, Status)] = &[
     (NETWORK, "driver", Modelled),
     (NETWORK, "driver_opts", Modelled),
     (NETWORK, "enable_ipv4", Carried),
-    (
-        NETWORK,
-        "enable_ipv6",
-        Refused("IPv6 follows from the subnets: give the network `subnet6` (topoc writes `enable_ipv6` itself)"),
-    ),
+    (NETWORK, "enable_ipv6", Modelled),
     (NETWORK, "external", Modelled),
-    (
-        NETWORK,
-        "internal",
-        Refused(
-            "write `egress: false` (internal) or `egress: true`; topoc networks are internal unless they say otherwise",
-        ),
-    ),
+    (NETWORK, "internal", Modelled),
     (
         NETWORK,
         "ipam",
@@ -222,10 +212,6 @@ pub const NESTED: &[(&str, &str, &str)] = &[
     ("a network attachment", "ipv4_address", "write `ip: ADDRESS` (or a host offset such as `.20`)"),
     ("a network attachment", "ipv6_address", "write `ip6: ADDRESS`"),
     ("a network attachment", "mac_address", "write `mac: ADDRESS`"),
-    ("a network attachment", "priority", "`priority` is not carried yet; `gw_priority` is"),
-    ("a network attachment", "link_local_ips", "`link_local_ips` is not carried yet"),
-    ("a network attachment", "driver_opts", "per-attachment `driver_opts` are not carried yet"),
-    ("a network attachment", "interface_name", "`interface_name` is not carried yet"),
     ("deploy", "replicas", "`replicas` is a key of the service itself: topoc plans addresses per replica"),
     (
         "deploy",

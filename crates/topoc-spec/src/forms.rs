@@ -285,8 +285,9 @@ spec_struct! {
     pub struct PortLong ("a port") {
         /// Container port.
         pub target: Sp<u16>,
-        /// Host port (default: none given, Compose picks a free one).
-        pub published: Option<Sp<u16>>,
+        /// Host port (default: none given, Compose picks a free one), or a range `"8000-8010"`
+        /// of which the engine picks a free one.
+        pub published: Option<Sp<HostPorts>>,
         /// Host address to bind (default: `defaults.host_ip`, else every address).
         pub host_ip: Option<Sp<String>>,
         /// `tcp` (default) or `udp`.
@@ -300,27 +301,114 @@ spec_struct! {
     }
 }
 
+/// A host port, or an inclusive range of them (`8000-8010`), as Compose writes `published`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostPorts {
+    pub first: u16,
+    pub last: u16,
+}
+
+impl HostPorts {
+    pub fn one(port: u16) -> HostPorts {
+        HostPorts { first: port, last: port }
+    }
+
+    /// `8000`, or `8000-8010`.
+    pub fn parse(text: &str) -> Option<HostPorts> {
+        let port = |s: &str| s.trim().parse::<u16>().ok();
+        match text.split_once('-') {
+            Some((a, b)) => Some(HostPorts { first: port(a)?, last: port(b)? }),
+            None => port(text).map(HostPorts::one),
+        }
+    }
+
+    pub fn is_range(self) -> bool {
+        self.first != self.last
+    }
+
+    /// How many ports the range holds (1 for a single port).
+    pub fn count(self) -> u32 {
+        u32::from(self.last) - u32::from(self.first) + 1
+    }
+}
+
+impl std::fmt::Display for HostPorts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_range() { write!(f, "{}-{}", self.first, self.last) } else { write!(f, "{}", self.first) }
+    }
+}
+
+impl Decode for HostPorts {
+    fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
+        let Some(text) = node.as_scalar() else {
+            d.type_error(node, "a port number or a range such as \"8000-8010\"");
+            return None;
+        };
+        match HostPorts::parse(text) {
+            Some(p) if p.first <= p.last => Some(p),
+            Some(_) => {
+                d.invalid_value(
+                    node.span,
+                    format!("`{text}` is not a port range: it ends before it starts"),
+                    Some("write the lower port first, e.g. `8000-8010`".into()),
+                );
+                None
+            }
+            None if text.trim().parse::<i128>().is_ok() => {
+                d.invalid_value(node.span, format!("{text} is out of range (between 0 and 65535)"), None);
+                None
+            }
+            None => {
+                d.invalid_value(node.span, format!("`{text}` is not a port or a port range"), None);
+                None
+            }
+        }
+    }
+}
+
+impl JsonSchema for HostPorts {
+    fn schema_name() -> Cow<'static, str> {
+        "HostPorts".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "oneOf": [
+            { "type": "integer", "minimum": 0, "maximum": 65535 },
+            { "type": "string", "pattern": "^[0-9]+(-[0-9]+)?$", "description": "a host port or a range, 8000-8010" }
+        ] })
+    }
+}
+
 /// A published port: `"[host_ip:]published:target[/protocol]"`, `"target"`, or the long form.
+/// The second field is the last container port of a short-form range (`"8000-8010:8000-8010"`,
+/// `"6000-6001"`), whose ports map one to one onto the host range, as Compose expands them.
 #[derive(Debug, Clone)]
-pub struct Port(pub PortLong);
+pub struct Port(pub PortLong, pub Option<u16>);
 
 impl Decode for Port {
     fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
         let NodeKind::Scalar { text, .. } = &node.kind else {
-            return PortLong::decode(node, d).map(Port);
+            return PortLong::decode(node, d).map(|long| Port(long, None));
         };
         match parse_short_port(text) {
-            Some((host_ip, published, target, protocol)) => {
-                let sp = |v| Sp::new(v, node.span);
-                Some(Port(PortLong {
-                    target: sp(target),
-                    published: published.map(sp),
+            Some(Ok((host_ip, published, targets, protocol))) => Some(Port(
+                PortLong {
+                    target: Sp::new(targets.first, node.span),
+                    published: published.map(|p| Sp::new(p, node.span)),
                     host_ip: host_ip.map(|h| Sp::new(h, node.span)),
                     protocol: protocol.map(|p| Sp::new(p, node.span)),
                     mode: None,
                     name: None,
                     app_protocol: None,
-                }))
+                },
+                targets.is_range().then_some(targets.last),
+            )),
+            Some(Err(problem)) => {
+                d.invalid_value(
+                    node.span,
+                    format!("`{text}` is not a port mapping: {problem}"),
+                    Some("a container range maps onto a host range of the same length (`8000-8010:8000-8010`); a single container port may take a host range (`8000-8010:80`)".into()),
+                );
+                None
             }
             None => {
                 d.invalid_value(
@@ -334,10 +422,12 @@ impl Decode for Port {
     }
 }
 
-/// `(host_ip, published, target, protocol)` of a short port mapping.
-type ShortPort = (Option<String>, Option<u16>, u16, Option<Protocol>);
+/// `(host_ip, published, targets, protocol)` of a short port mapping.
+type ShortPort = (Option<String>, Option<HostPorts>, HostPorts, Option<Protocol>);
 
-fn parse_short_port(text: &str) -> Option<ShortPort> {
+/// A short port mapping; `Some(Err)` for well-formed ranges Compose refuses (as compose-go
+/// does: lengths that differ, a container range on one host port, a range that runs backwards).
+fn parse_short_port(text: &str) -> Option<Result<ShortPort, &'static str>> {
     let (body, protocol) = match text.rsplit_once('/') {
         Some((b, "tcp")) => (b, Some(Protocol::Tcp)),
         Some((b, "udp")) => (b, Some(Protocol::Udp)),
@@ -357,14 +447,28 @@ fn parse_short_port(text: &str) -> Option<ShortPort> {
             _ => (None, body),
         }
     };
-    let port = |s: &str| s.parse::<u16>().ok().filter(|p| *p != 0);
-    match rest.split_once(':') {
+    let ports = |s: &str| HostPorts::parse(s).filter(|p| p.first != 0 && !s.contains(' '));
+    let (published, target) = match rest.split_once(':') {
         // `127.0.0.1::80`: a host address, no host port.
-        Some(("", target)) if host_ip.is_some() => Some((host_ip, None, port(target)?, protocol)),
-        Some((published, target)) => Some((host_ip, Some(port(published)?), port(target)?, protocol)),
-        None if host_ip.is_none() => Some((None, None, port(rest)?, protocol)),
-        None => None,
+        Some(("", target)) if host_ip.is_some() => (None, ports(target)?),
+        Some((published, target)) => (Some(ports(published)?), ports(target)?),
+        None if host_ip.is_none() => (None, ports(rest)?),
+        None => return None,
+    };
+    if published.is_some_and(|p| p.first > p.last) || target.first > target.last {
+        return Some(Err("the range ends before it starts"));
     }
+    if let Some(p) = published
+        && target.is_range()
+        && p.count() != target.count()
+    {
+        return Some(Err(if p.is_range() {
+            "the host and container ranges differ in length"
+        } else {
+            "a container range needs a host range of the same length"
+        }));
+    }
+    Some(Ok((host_ip, published, target, protocol)))
 }
 
 impl JsonSchema for Port {
@@ -427,7 +531,18 @@ impl Decode for Attachments {
 impl AttachmentSpec {
     /// An attachment with no settings: a dynamic address, no aliases.
     pub fn plain() -> Self {
-        AttachmentSpec { ip: None, range: None, ip6: None, aliases: Vec::new(), mac: None, gw_priority: None }
+        AttachmentSpec {
+            ip: None,
+            range: None,
+            ip6: None,
+            aliases: Vec::new(),
+            mac: None,
+            gw_priority: None,
+            priority: None,
+            link_local_ips: None,
+            driver_opts: None,
+            interface_name: None,
+        }
     }
 }
 
@@ -1089,16 +1204,36 @@ mod tests {
 
     #[test]
     fn short_ports() {
-        assert_eq!(parse_short_port("8080:80"), Some((None, Some(8080), 80, None)));
+        let one = HostPorts::one;
+        let short = |t: &str| parse_short_port(t).and_then(Result::ok);
+        assert_eq!(short("8080:80"), Some((None, Some(one(8080)), one(80), None)));
         assert_eq!(
-            parse_short_port("127.0.0.1:8080:80/udp"),
-            Some((Some("127.0.0.1".into()), Some(8080), 80, Some(Protocol::Udp)))
+            short("127.0.0.1:8080:80/udp"),
+            Some((Some("127.0.0.1".into()), Some(one(8080)), one(80), Some(Protocol::Udp)))
         );
-        assert_eq!(parse_short_port("[::1]:53:53"), Some((Some("::1".into()), Some(53), 53, None)));
-        assert_eq!(parse_short_port("80"), Some((None, None, 80, None)));
-        assert_eq!(parse_short_port("127.0.0.1::80"), Some((Some("127.0.0.1".into()), None, 80, None)));
+        assert_eq!(short("[::1]:53:53"), Some((Some("::1".into()), Some(one(53)), one(53), None)));
+        assert_eq!(short("80"), Some((None, None, one(80), None)));
+        assert_eq!(short("127.0.0.1::80"), Some((Some("127.0.0.1".into()), None, one(80), None)));
         assert_eq!(parse_short_port("0:80"), None);
         assert_eq!(parse_short_port("a:b"), None);
         assert_eq!(parse_short_port("80/sctp"), None);
+    }
+
+    #[test]
+    fn short_port_ranges_follow_compose() {
+        let range = |first, last| HostPorts { first, last };
+        let short = |t: &str| parse_short_port(t).and_then(Result::ok);
+        assert_eq!(short("8000-8010:8000-8010"), Some((None, Some(range(8000, 8010)), range(8000, 8010), None)));
+        assert_eq!(short("9090-9091:8080-8081"), Some((None, Some(range(9090, 9091)), range(8080, 8081), None)));
+        assert_eq!(
+            short("127.0.0.1:5000-5010:5000-5010/udp"),
+            Some((Some("127.0.0.1".into()), Some(range(5000, 5010)), range(5000, 5010), Some(Protocol::Udp)))
+        );
+        assert_eq!(short("7000-7005:80"), Some((None, Some(range(7000, 7005)), HostPorts::one(80), None)));
+        assert_eq!(short("6000-6001"), Some((None, None, range(6000, 6001), None)));
+        let refused = |t: &str| parse_short_port(t).and_then(Result::err);
+        assert_eq!(refused("9090-9092:8080-8081"), Some("the host and container ranges differ in length"));
+        assert_eq!(refused("8000:80-81"), Some("a container range needs a host range of the same length"));
+        assert_eq!(refused("8005-8000:80"), Some("the range ends before it starts"));
     }
 }

@@ -137,6 +137,11 @@ spec_struct! {
         /// Whether members reach the outside world (default: `defaults.egress`, else false,
         /// which makes the network `internal`).
         pub egress: Option<Sp<bool>>,
+        /// Compose's `internal`: the opposite of `egress`, which it sets (both given must agree).
+        pub internal: Option<Sp<bool>>,
+        /// Compose's `enable_ipv6`: must agree with the subnets (true exactly when the network
+        /// has an IPv6 subnet, which topoc writes `enable_ipv6` for anyway).
+        pub enable_ipv6: Option<Sp<bool>>,
         /// Whether standalone containers may attach to an overlay network.
         pub attachable: Option<Sp<bool>>,
         /// Encrypt overlay traffic (IPsec). Overlay only.
@@ -219,6 +224,8 @@ spec_struct! {
         pub expose: Vec<Sp<Text>>,
         /// Number of containers (default 1).
         pub replicas: Option<Sp<u32>>,
+        /// Compose's `scale`: the number of containers, as `replicas`, written as `scale`.
+        pub scale: Option<Sp<u32>>,
         /// Deployment settings (placement, resources, restart, update, endpoint mode).
         pub deploy: Option<DeploySpec>,
         /// Health check.
@@ -580,8 +587,18 @@ spec_struct! {
         /// Gateway priority: the attachment with the highest value provides the default route
         /// (and carries published ports). Engine 28+.
         pub gw_priority: Option<Sp<i32>>,
+        /// Compose's `priority`: the order in which the engine connects the networks.
+        pub priority: Option<Carried<i32>>,
+        /// Link-local addresses (`169.254.0.0/16`, `fe80::/10`) the container also has here.
+        pub link_local_ips: Option<Carried<Vec<Str>>>,
+        /// Options for the network driver on this endpoint.
+        pub driver_opts: Option<Carried<Map<Str>>>,
+        /// The interface name inside the container, e.g. `eth7`.
+        pub interface_name: Option<Carried<Str>>,
     }
 }
+
+carried_keys!(AttachmentSpec { priority, link_local_ips, driver_opts, interface_name } without_extensions);
 
 spec_struct! {
     /// A relay: traffic this service forwards to other services.

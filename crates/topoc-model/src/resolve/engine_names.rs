@@ -83,9 +83,11 @@ impl Predefined {
 
 pub(crate) fn check(topo: &Topology, cx: &mut Cx) {
     let project = topo.name.as_str();
+    // Docker's default bridge, when `network_mode: bridge` put it in the model, is meant.
     let networks: Vec<Named<'_>> = topo
         .networks
         .iter()
+        .filter(|n| !n.predefined)
         .map(|n| Named {
             key: &n.name,
             engine: engine_name(project, &n.name, n.engine_name.as_deref(), n.external),

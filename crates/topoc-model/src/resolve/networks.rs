@@ -136,6 +136,71 @@ pub(crate) fn declare(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx) {
         cx.network_ids.insert(name.value.clone(), network.id);
         topo.networks.push(network);
     }
+    default_bridge(topo, expanded, cx);
+}
+
+/// The key of Docker's default bridge in the model (selectors write `network:bridge`).
+pub(crate) const DEFAULT_BRIDGE: &str = "bridge";
+
+/// Docker's default bridge, in the model when a service joins it with `network_mode: bridge`.
+fn default_bridge(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx) {
+    let Some(first) =
+        expanded.services.iter().find_map(|s| s.spec.network_mode.as_ref().filter(|m| m.value == DEFAULT_BRIDGE))
+    else {
+        return;
+    };
+    if let Some(&taken) = cx.network_ids.get(DEFAULT_BRIDGE) {
+        cx.push(
+            Diagnostic::new(
+                Code::NameCollision,
+                "network key `bridge` is taken, but `network_mode: bridge` needs it for Docker's default bridge",
+            )
+            .primary(topo.networks[taken.index()].span, "declared here")
+            .secondary(first.span, "`network_mode: bridge` here")
+            .help("rename the declared network: `network:bridge` selects Docker's default bridge (docker0)"),
+        );
+        return;
+    }
+    cx.push(
+        Diagnostic::new(Code::PredefinedNetwork, "services join Docker's default bridge (docker0)")
+            .primary(first.span, "`network_mode: bridge` here")
+            .note(
+                "every container started without a network is on the default bridge too, and reaches its members on \
+                 every port; the model knows only the members the spec lists. It has no embedded DNS: members find \
+                 each other by address, or by name through `links`",
+            )
+            .help("attach the services to a network of your own, unless they must share docker0 with other containers")
+            .with_severity(topoc_diag::Severity::Warning),
+    );
+    let id = NetworkId(topo.networks.len() as u32);
+    cx.network_ids.insert(DEFAULT_BRIDGE.to_owned(), id);
+    topo.networks.push(Network {
+        id,
+        name: DEFAULT_BRIDGE.to_owned(),
+        span: first.span,
+        engine_name: Some(DEFAULT_BRIDGE.to_owned()),
+        driver: Driver::Bridge,
+        external: true,
+        subnet: None,
+        gateway: None,
+        ip_range: None,
+        subnet6: None,
+        gateway6: None,
+        // docker0 is not internal, and inter-container traffic is on unless the daemon says
+        // `--icc=false` (which the model cannot see).
+        egress: true,
+        egress_span: first.span,
+        attachable: false,
+        encrypted: false,
+        icc: true,
+        parent: None,
+        mode: None,
+        driver_opts: Vec::new(),
+        labels: Vec::new(),
+        origin: Origin::Declared,
+        carried: CarriedKeys::default(),
+        predefined: true,
+    });
 }
 
 fn network(topo: &Topology, name: Sp<String>, spec: &NetworkSpec, origin: Origin, cx: &mut Cx) -> Network {
@@ -179,7 +244,23 @@ fn network(topo: &Topology, name: Sp<String>, spec: &NetworkSpec, origin: Origin
         Some(Subnet { net, span: s.span, source: SubnetSource::Explicit })
     });
     driver_checks(&name, spec, driver, cx);
-    let egress = flag(&spec.egress).unwrap_or(topo.defaults.egress);
+    if let (Some(egress), Some(internal)) = (&spec.egress, &spec.internal)
+        && egress.value == internal.value
+    {
+        cx.push(
+            Diagnostic::new(
+                Code::ConflictingKeys,
+                format!(
+                    "network `{}` sets `egress: {}` and `internal: {}`, which say the opposite",
+                    name.value, egress.value, internal.value
+                ),
+            )
+            .primary(internal.span, "`internal` here")
+            .secondary(egress.span, "`egress` here")
+            .help("`internal: true` is `egress: false`: keep one of them"),
+        );
+    }
+    let egress = flag(&spec.egress).or(spec.internal.as_ref().map(|i| !i.value)).unwrap_or(topo.defaults.egress);
     Network {
         id: NetworkId(topo.networks.len() as u32),
         name: name.value.clone(),
@@ -193,7 +274,7 @@ fn network(topo: &Topology, name: Sp<String>, spec: &NetworkSpec, origin: Origin
         subnet6,
         gateway6: None,
         egress,
-        egress_span: spec.egress.as_ref().map_or(name.span, |e| e.span),
+        egress_span: spec.egress.as_ref().or(spec.internal.as_ref()).map_or(name.span, |e| e.span),
         attachable: flag(&spec.attachable).unwrap_or(false),
         encrypted: flag(&spec.encrypted).unwrap_or(false),
         icc: flag(&spec.icc).unwrap_or(true),
@@ -203,6 +284,7 @@ fn network(topo: &Topology, name: Sp<String>, spec: &NetworkSpec, origin: Origin
         labels: spec.labels.iter().map(|(k, v)| (k.value.clone(), v.value.0.clone())).collect(),
         origin,
         carried: spec.carried(),
+        predefined: false,
     }
 }
 
@@ -387,6 +469,27 @@ pub(crate) fn finish(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx) {
         let spec = &decl.spec;
         let subnet = topo.networks[id.index()].subnet.as_ref().map(|s| s.net);
         let subnet6 = topo.networks[id.index()].subnet6.as_ref().map(|s| s.net);
+        let has_ipv6 = subnet6.is_some() || subnet.is_some_and(|s| s.network().is_ipv6());
+        let unplaced = cx.unplaced_networks.contains(&decl.name.value);
+        if let Some(flag) = spec.enable_ipv6.as_ref().filter(|f| f.value != has_ipv6 && !unplaced) {
+            cx.push(
+                Diagnostic::new(
+                    Code::ConflictingKeys,
+                    format!(
+                        "network `{}` sets `enable_ipv6: {}` but has {} IPv6 subnet",
+                        decl.name.value,
+                        flag.value,
+                        if has_ipv6 { "an" } else { "no" }
+                    ),
+                )
+                .primary(flag.span, "`enable_ipv6` here")
+                .help(if flag.value {
+                    "give the network `subnet6` (topoc plans IPv6 addresses only in subnets it knows)"
+                } else {
+                    "remove `subnet6`, or `enable_ipv6`: topoc writes `enable_ipv6: true` for a network with an IPv6 subnet"
+                }),
+            );
+        }
         let gateway = spec.gateway.as_ref().and_then(|g| gateway_address(g, subnet, "gateway", cx));
         let gateway6 = spec.gateway6.as_ref().and_then(|g| gateway_address(g, subnet6, "gateway6", cx));
         let ip_range = spec.ip_range.as_ref().and_then(|r| {

@@ -223,8 +223,22 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
         }
         _ => {}
     }
-    let replicas = s.replicas.as_ref().map_or(1, |r| r.value);
-    if let Some(r) = s.replicas.as_ref().filter(|r| r.value > MAX_REPLICAS) {
+    if let (Some(r), Some(scale)) = (&s.replicas, &s.scale)
+        && r.value != scale.value
+    {
+        cx.push(
+            Diagnostic::new(
+                Code::ConflictingKeys,
+                format!("service `{}` sets `replicas: {}` and `scale: {}`", decl.name.value, r.value, scale.value),
+            )
+            .primary(scale.span, "`scale` here")
+            .secondary(r.span, "`replicas` here")
+            .help("they are one count: keep one (Compose refuses distinct values of `scale` and `deploy.replicas`)"),
+        );
+    }
+    let count = s.replicas.as_ref().or(s.scale.as_ref());
+    let replicas = count.map_or(1, |r| r.value);
+    if let Some(r) = count.filter(|r| r.value > MAX_REPLICAS) {
         cx.push(
             Diagnostic::new(
                 Code::ResourceLimit,
@@ -258,35 +272,58 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
             .help("publish the ports on the service that owns the namespace"),
         );
     }
-    let attachments = attachments(topo, &s.networks, replicas, cx);
+    let attachments = match network_mode {
+        NetworkMode::DefaultBridge => default_bridge_attachment(topo, network_mode_span, cx).into_iter().collect(),
+        _ => attachments(topo, &s.networks, replicas, cx),
+    };
     let ports = s
         .ports
         .iter()
         .filter_map(|p| {
             let long = &p.value.0;
-            for port in [Some(&long.target), long.published.as_ref()].into_iter().flatten() {
-                if port.value == 0 {
-                    cx.push(
-                        Diagnostic::new(Code::InvalidValue, "port 0 is not a port")
-                            .primary(port.span, "ports run from 1 to 65535"),
-                    );
-                    return None;
-                }
+            let zero = (long.target.value == 0).then_some(long.target.span).or(long
+                .published
+                .as_ref()
+                .filter(|p| p.value.first == 0)
+                .map(|p| p.span));
+            if let Some(span) = zero {
+                cx.push(
+                    Diagnostic::new(Code::InvalidValue, "port 0 is not a port")
+                        .primary(span, "ports run from 1 to 65535"),
+                );
+                return None;
             }
             let host_ip = match &long.host_ip {
                 Some(ip) => Some(address(&ip.value, ip.span, None, cx)?),
                 None => topo.defaults.host_ip,
             };
-            Some(PublishedPort {
-                target: long.target.value,
-                published: long.published.as_ref().map(|p| p.value),
-                host_ip,
-                protocol: long.protocol.as_ref().map_or(Protocol::Tcp, |p| p.value),
-                mode: long.mode.as_ref().map_or(PortMode::Ingress, |m| m.value),
-                span: p.span,
-                name: long.name.as_ref().map(|n| n.value.clone()),
-                app_protocol: long.app_protocol.as_ref().map(|n| n.value.clone()),
+            Some((p, long, host_ip))
+        })
+        // A container range maps one to one onto the host range (or onto ports the engine
+        // picks): one port each, as Compose expands it.
+        .flat_map(|(p, long, host_ip)| {
+            let last = p.value.1.unwrap_or(long.target.value);
+            let host = long.published.as_ref().map(|h| h.value);
+            (long.target.value..=last).map(move |target| {
+                let offset = target - long.target.value;
+                let (published, published_range) = match host {
+                    Some(h) if h.is_range() && p.value.1.is_none() => (None, Some((h.first, h.last))),
+                    Some(h) => (Some(h.first + offset), None),
+                    None => (None, None),
+                };
+                (p, long, host_ip, target, published, published_range)
             })
+        })
+        .map(|(p, long, host_ip, target, published, published_range)| PublishedPort {
+            target,
+            published,
+            published_range,
+            host_ip,
+            protocol: long.protocol.as_ref().map_or(Protocol::Tcp, |p| p.value),
+            mode: long.mode.as_ref().map_or(PortMode::Ingress, |m| m.value),
+            span: p.span,
+            name: long.name.as_ref().map(|n| n.value.clone()),
+            app_protocol: long.app_protocol.as_ref().map(|n| n.value.clone()),
         })
         .collect();
     let mounts = s
@@ -435,6 +472,7 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
         ports,
         expose: super::expose::resolve(&s.expose, cx),
         replicas,
+        scale_key: s.replicas.is_none() && s.scale.is_some(),
         deploy,
         healthcheck,
         attachments,
@@ -619,6 +657,7 @@ fn network_mode(s: &ServiceSpec, cx: &mut Cx) -> (NetworkMode, Span) {
     let parsed = match mode.value.as_str() {
         "host" => Some(NetworkMode::Host),
         "none" => Some(NetworkMode::None),
+        super::networks::DEFAULT_BRIDGE => Some(NetworkMode::DefaultBridge),
         other => match other.strip_prefix("service:") {
             Some(target) => match cx.service_ids.get(target) {
                 Some(&id) => Some(NetworkMode::Service(id)),
@@ -631,14 +670,40 @@ fn network_mode(s: &ServiceSpec, cx: &mut Cx) -> (NetworkMode, Span) {
             None => {
                 cx.push(
                     Diagnostic::new(Code::InvalidValue, format!("network_mode `{other}` is not supported"))
-                        .primary(mode.span, "expected `host`, `none` or `service:<name>`")
-                        .help("attach the service to networks instead; `bridge` (docker0) and `container:` are outside the topology"),
+                        .primary(mode.span, "expected `host`, `none`, `bridge` or `service:<name>`")
+                        .help(if other.starts_with("container:") {
+                            "`container:` joins a container outside the topology, whose networks the model cannot see: \
+                             declare it as a service and write `service:<name>`"
+                        } else {
+                            "attach the service to networks instead"
+                        }),
                 );
                 None
             }
         },
     };
     (parsed.unwrap_or(NetworkMode::None), mode.span)
+}
+
+/// A `network_mode: bridge` service's one attachment, to Docker's default bridge: the engine
+/// gives it an address from docker0's subnet, and `networks` keys (addresses, aliases, MAC)
+/// cannot be written for it.
+fn default_bridge_attachment(topo: &Topology, span: Span, cx: &Cx) -> Option<Attachment> {
+    // A declared network of that key is reported by `networks::default_bridge`.
+    let network = *cx.network_ids.get(super::networks::DEFAULT_BRIDGE)?;
+    topo.network(network).predefined.then_some(())?;
+    Some(Attachment {
+        network,
+        span,
+        addresses: Vec::new(),
+        address_span: span,
+        ip6: None,
+        aliases: Vec::new(),
+        mac: None,
+        mac_span: span,
+        gw_priority: None,
+        carried: CarriedKeys::default(),
+    })
 }
 
 /// Resolve a service's attachments: the network, and static addresses for every replica.
@@ -650,6 +715,18 @@ fn attachments(topo: &Topology, spec: &Attachments, replicas: u32, cx: &mut Cx) 
             cx.unknown("network", name, known);
             continue;
         };
+        if topo.network(network).predefined {
+            cx.push(
+                Diagnostic::new(
+                    Code::PredefinedNetwork,
+                    "Docker's default bridge is joined with `network_mode: bridge`",
+                )
+                .primary(name.span, "`bridge` here is the default bridge (docker0)")
+                .help("write `network_mode: bridge` instead of `networks`, or attach to a network of your own")
+                .note("Compose does not attach services to docker0 through `networks`"),
+            );
+            continue;
+        }
         if out.iter().any(|o| o.network == network) {
             cx.push(
                 Diagnostic::new(Code::DuplicateKey, format!("network `{}` is listed twice", name.value))
@@ -691,6 +768,7 @@ fn attachments(topo: &Topology, spec: &Attachments, replicas: u32, cx: &mut Cx) 
             mac,
             mac_span: a.mac.as_ref().map_or(name.span, |m| m.span),
             gw_priority: a.gw_priority.as_ref().map(|x| x.value),
+            carried: a.carried(),
         });
     }
     out
