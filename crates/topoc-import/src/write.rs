@@ -27,7 +27,7 @@ pub fn yaml(spec: &Node, header: &[String]) -> String {
             }
         }
         _ => {
-            out.push_str(&flow(spec));
+            flow_into(&mut out, spec);
             out.push('\n');
         }
     }
@@ -42,15 +42,14 @@ fn indent(out: &mut String, depth: usize) {
 
 fn block_entry(out: &mut String, k: &Node, v: &Node, depth: usize) {
     indent(out, depth);
-    out.push_str(&scalar_text(k));
+    scalar_into(out, k);
     out.push(':');
     block_value(out, v, depth);
 }
 
 /// After `key:` or `- `: a value on the same line, or a block below.
 fn block_value(out: &mut String, v: &Node, depth: usize) {
-    let inline = flow(v);
-    let fits = depth * 2 + inline.len() < FLOW_WIDTH;
+    let fits = flow_fits(v, FLOW_WIDTH.saturating_sub(depth * 2 + 1));
     match &v.kind {
         NodeKind::Map(entries) if !(entries.is_empty() || fits && shallow(v)) => {
             out.push('\n');
@@ -70,7 +69,7 @@ fn block_value(out: &mut String, v: &Node, depth: usize) {
                         for (k, val) in entries {
                             if first {
                                 out.push(' ');
-                                out.push_str(&scalar_text(k));
+                                scalar_into(out, k);
                                 out.push(':');
                                 block_value(out, val, depth + 2);
                                 first = false;
@@ -81,7 +80,7 @@ fn block_value(out: &mut String, v: &Node, depth: usize) {
                     }
                     _ => {
                         out.push(' ');
-                        out.push_str(&flow(item));
+                        flow_into(out, item);
                         out.push('\n');
                     }
                 }
@@ -89,14 +88,95 @@ fn block_value(out: &mut String, v: &Node, depth: usize) {
         }
         _ => {
             out.push(' ');
-            out.push_str(&inline);
+            flow_into(out, v);
             out.push('\n');
         }
     }
 }
 
 fn fits_item(item: &Node, depth: usize) -> bool {
-    (depth + 1) * 2 + 2 + flow(item).len() < FLOW_WIDTH
+    flow_fits(item, FLOW_WIDTH.saturating_sub((depth + 1) * 2 + 2 + 1))
+}
+
+/// Whether `flow(n)` is at most `budget` bytes long, measured without writing it and stopping
+/// once past the budget: asked at every level of the tree, writing the flow text of each
+/// collection (the whole `services` mapping included) made writing a large spec cost its size
+/// times its depth (a fifth of `topoc import` of 20,000 services).
+fn flow_fits(n: &Node, budget: usize) -> bool {
+    let mut left = budget;
+    flow_len_within(n, &mut left)
+}
+
+/// Takes the length of `flow(n)` from `left`; false as soon as it does not fit.
+fn flow_len_within(n: &Node, left: &mut usize) -> bool {
+    fn take(len: usize, left: &mut usize) -> bool {
+        match left.checked_sub(len) {
+            Some(rest) => {
+                *left = rest;
+                true
+            }
+            None => false,
+        }
+    }
+    match &n.kind {
+        NodeKind::Null => take(4, left),
+        NodeKind::Scalar { .. } => take(scalar_len(n), left),
+        NodeKind::Seq(items) => {
+            take(2 + 2 * items.len().saturating_sub(1), left) && items.iter().all(|i| flow_len_within(i, left))
+        }
+        NodeKind::Map(e) if e.is_empty() => take(2, left),
+        NodeKind::Map(e) => {
+            take(4 + 2 * (e.len() - 1) + 2 * e.len(), left)
+                && e.iter().all(|(k, v)| take(scalar_len(k), left) && flow_len_within(v, left))
+        }
+    }
+}
+
+/// The length of `scalar_text(n)`, without copying a plain scalar.
+fn scalar_len(n: &Node) -> usize {
+    match &n.kind {
+        NodeKind::Scalar { text, quoted } if !quoted && plain_safe(text) => text.len(),
+        _ => scalar_text(n).len(),
+    }
+}
+
+/// `flow(n)` appended to `out`.
+fn flow_into(out: &mut String, n: &Node) {
+    match &n.kind {
+        NodeKind::Null => out.push_str("null"),
+        NodeKind::Scalar { .. } => scalar_into(out, n),
+        NodeKind::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                flow_into(out, item);
+            }
+            out.push(']');
+        }
+        NodeKind::Map(e) if e.is_empty() => out.push_str("{}"),
+        NodeKind::Map(e) => {
+            out.push_str("{ ");
+            for (i, (k, v)) in e.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                scalar_into(out, k);
+                out.push_str(": ");
+                flow_into(out, v);
+            }
+            out.push_str(" }");
+        }
+    }
+}
+
+/// `scalar_text(n)` appended to `out`, a plain scalar without a copy of its own.
+fn scalar_into(out: &mut String, n: &Node) {
+    match &n.kind {
+        NodeKind::Scalar { text, quoted } if !quoted && plain_safe(text) => out.push_str(text),
+        _ => out.push_str(&scalar_text(n)),
+    }
 }
 
 /// Collections of scalars only (one level), which read well in flow style.
@@ -117,18 +197,9 @@ fn leaf(n: &Node) -> bool {
 }
 
 fn flow(n: &Node) -> String {
-    match &n.kind {
-        NodeKind::Null => "null".into(),
-        NodeKind::Scalar { .. } => scalar_text(n),
-        NodeKind::Seq(items) => format!("[{}]", items.iter().map(flow).collect::<Vec<_>>().join(", ")),
-        NodeKind::Map(e) if e.is_empty() => "{}".into(),
-        NodeKind::Map(e) => {
-            format!(
-                "{{ {} }}",
-                e.iter().map(|(k, v)| format!("{}: {}", scalar_text(k), flow(v))).collect::<Vec<_>>().join(", ")
-            )
-        }
-    }
+    let mut out = String::new();
+    flow_into(&mut out, n);
+    out
 }
 
 /// A scalar as YAML text: plain when it was plain and YAML reads it back as the same text,
@@ -219,6 +290,29 @@ mod tests {
         roundtrip_yaml(
             "topology: t\nservices:\n  a:\n    image: 'nginx:1.27'\n    environment: {A: '08', B: 'yes', C: 'x: y', D: '', E: 'a, b', F: '#x'}\n    command: [sh, -c, 'echo $$HOME && ls -la']\n    ports: ['8080:80', {target: 53, published: 53, protocol: udp}]\n    networks: {front: null, back: {ip: 10.0.0.2, aliases: [db, 'data-base']}}\n",
         );
+    }
+
+    #[test]
+    fn flow_fits_measures_the_flow_text() {
+        let text = "a: {b: [x, 'y z', ''], c: {d: null, e: '#'}, f: [], g: {}}\nh: [1, [2, 3], {i: j}]\n";
+        let n = topoc_spec::parse(text, topoc_spec::Format::Yaml, FileId(0)).expect("parses");
+        fn each(n: &Node, f: &mut dyn FnMut(&Node)) {
+            f(n);
+            match &n.kind {
+                NodeKind::Map(e) => e.iter().for_each(|(k, v)| {
+                    each(k, f);
+                    each(v, f)
+                }),
+                NodeKind::Seq(items) => items.iter().for_each(|i| each(i, f)),
+                _ => {}
+            }
+        }
+        each(&n, &mut |node| {
+            let len = flow(node).len();
+            for budget in len.saturating_sub(2)..len + 2 {
+                assert_eq!(flow_fits(node, budget), len <= budget, "{} within {budget}", flow(node));
+            }
+        });
     }
 
     #[test]

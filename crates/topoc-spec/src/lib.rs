@@ -14,7 +14,7 @@ mod toml_reader;
 mod types;
 mod yaml;
 
-pub use carried::{Carried, ComposeText, Extensions, Json};
+pub use carried::{Carried, CarriedValue, ComposeText, Extensions, Json};
 pub use decode::{Decode, Decoder, Map, Raw, Sp, Text};
 pub use forms::*;
 pub use node::{Node, NodeKind, placeholders, substitute, substitute_text};

@@ -708,7 +708,8 @@ fn default_bridge_attachment(topo: &Topology, span: Span, cx: &Cx) -> Option<Att
 
 /// Resolve a service's attachments: the network, and static addresses for every replica.
 fn attachments(topo: &Topology, spec: &Attachments, replicas: u32, cx: &mut Cx) -> Vec<Attachment> {
-    let mut out: Vec<Attachment> = Vec::new();
+    // Exact for the usual one or two: push's first growth is room for four.
+    let mut out: Vec<Attachment> = Vec::with_capacity(spec.0.len());
     for (name, a) in spec.0.iter() {
         let Some(&network) = cx.network_ids.get(&name.value) else {
             let known = topo.networks.iter().map(|n| n.name.clone());
