@@ -121,6 +121,16 @@ impl EngineProfile {
         !self.at_least(28, 0, 0)
     }
 
+    /// §3.4, "direct routing" to a port nothing publishes: a neighbour that routes through the
+    /// host and sends to a container's address at an unpublished port. Blocked on every engine
+    /// the lab runs (20.10.24, 26.1.5, 28.5.2; tests/live/direct-routing.yaml): 28.0 drops it
+    /// as it drops published ones, and before 28.0 no ACCEPT rule matches it, so the host's
+    /// FORWARD policy decides, which Docker sets to DROP when it enables IP forwarding itself
+    /// (it did on all three). A host whose FORWARD policy is ACCEPT before 28.0 would reach it.
+    pub fn direct_routing_to_unpublished_ports(&self) -> bool {
+        false
+    }
+
     /// §2.3, live observation on 20.10.24: a container only on internal networks cannot reach
     /// ports published by containers of other networks (no route past its bridge). Unverified on
     /// newer engines, so assumed for all until the live suite says otherwise.

@@ -8,7 +8,7 @@ use crate::host::{self, HostSetup};
 use crate::probe::{Kind, Origin, Probe};
 use crate::{Options, Report};
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use topoc_model::{NetworkId, NetworkMode, Topology};
@@ -829,6 +829,24 @@ fn plan(
                 Target { addr: sock(host::INET_HOST.into(), published), via: None },
                 expected,
             );
+            // §3.4: a port bound to 127.0.0.1, from an L2 neighbour sending to 127.0.0.1
+            // through the host (the stand-in is one, `host::loopback_through_host`).
+            if p.host_ip.is_some_and(|ip| ip.is_loopback()) && !swarm {
+                let expected = has(
+                    Endpoint::External,
+                    b.endpoint,
+                    &|v| matches!(v, Via::Published { port, .. } if *port == p.published),
+                );
+                push(
+                    Kind::Ingress,
+                    "external",
+                    &b.name,
+                    format!("127.0.0.1:{published} from an L2 neighbour"),
+                    Origin::Internet,
+                    Target { addr: sock(Ipv4Addr::LOCALHOST.into(), published), via: None },
+                    expected,
+                );
+            }
             // §3.4 direct routing: the stand-in, routing through the host, to the container's
             // own address at the target port. Only for a container with one network that has
             // egress (its mapping's address; with several the engine's choice is not modelled)
@@ -852,6 +870,25 @@ fn plan(
                     published && analysis.engine.direct_routing_to_published_ports(),
                 );
             }
+        }
+    }
+    // §3.4 direct routing to a port nothing publishes (the agent's own): the stand-in, routing
+    // through the host, to the address of a container with one network that has egress.
+    for b in reps.iter().filter(|_| !swarm) {
+        let open: Vec<(&NetworkId, &IpAddr)> = b.addrs.iter().filter(|(n, _)| t.network(**n).egress).collect();
+        let published_target = b.service.ports.iter().any(|p| p.target == PROBE_PORT);
+        if let ([(n, ip)], false) = (open.as_slice(), published_target)
+            && t.network(**n).driver == topoc_model::Driver::Bridge
+        {
+            push(
+                Kind::Ingress,
+                "external",
+                &b.name,
+                format!("container address, unpublished port {PROBE_PORT} (direct routing)"),
+                Origin::Internet,
+                Target { addr: sock(**ip, PROBE_PORT), via: None },
+                analysis.engine.direct_routing_to_unpublished_ports(),
+            );
         }
     }
     probes.extend(observed_addresses);
