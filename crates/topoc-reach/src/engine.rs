@@ -122,13 +122,14 @@ impl EngineProfile {
     }
 
     /// §3.4, "direct routing" to a port nothing publishes: a neighbour that routes through the
-    /// host and sends to a container's address at an unpublished port. Blocked on every engine
-    /// the lab runs (20.10.24, 26.1.5, 28.5.2; tests/live/direct-routing.yaml): 28.0 drops it
-    /// as it drops published ones, and before 28.0 no ACCEPT rule matches it, so the host's
-    /// FORWARD policy decides, which Docker sets to DROP when it enables IP forwarding itself
-    /// (it did on all three). A host whose FORWARD policy is ACCEPT before 28.0 would reach it.
-    pub fn direct_routing_to_unpublished_ports(&self) -> bool {
-        false
+    /// host and sends to a container's address at an unpublished port (tests/live/
+    /// direct-routing.yaml). 28.0 drops it as it drops published ones (seen on 28.5.2). Before
+    /// 28.0 no Docker rule matches it, so the host's FORWARD policy decides: blocked on 20.10.24
+    /// here (policy DROP), reached on 26.1.5 in the lab (policy ACCEPT: the engine container
+    /// inherited IP forwarding, so Docker did not set DROP). `forward_policy_drop` is that
+    /// policy, a fact of the machine that `verify` reads; the graph has no edge for it.
+    pub fn direct_routing_to_unpublished_ports(&self, forward_policy_drop: bool) -> bool {
+        !self.at_least(28, 0, 0) && !forward_policy_drop
     }
 
     /// §2.3, live observation on 20.10.24: a container only on internal networks cannot reach
@@ -160,6 +161,9 @@ mod tests {
         assert!(!EngineProfile::parse("28.5").expect("v").direct_routing_to_published_ports());
         let e20 = EngineProfile::parse("20.10.24").expect("v");
         assert!(e20.reaches_other_host_addresses(false));
+        assert!(EngineProfile::parse("26.1").expect("v").direct_routing_to_unpublished_ports(false));
+        assert!(!EngineProfile::parse("26.1").expect("v").direct_routing_to_unpublished_ports(true));
+        assert!(!EngineProfile::parse("28.5").expect("v").direct_routing_to_unpublished_ports(false));
         for v in ["26.1", "28.5", "current"] {
             let e = EngineProfile::parse(v).expect("v");
             assert!(!e.reaches_other_host_addresses(false) && e.reaches_other_host_addresses(true), "{v}");

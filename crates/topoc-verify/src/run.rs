@@ -335,6 +335,13 @@ pub(crate) fn verify(
         crate::swarm::advertise_address(&lock(cleanup)?.setup.links.clone()).ok().map(IpAddr::V4)
     };
 
+    // The host's FORWARD policy decides direct routing to unpublished ports before 28.0 (§3.4):
+    // Docker sets it to DROP only when it enabled IP forwarding itself. A fact of the machine,
+    // not of the engine's model; None when it cannot be read (those probes are then not sent).
+    let forward_drop = exec::check("iptables", &["-S", "FORWARD"], Duration::from_secs(20))
+        .ok()
+        .map(|rules| rules.lines().any(|l| l.trim() == "-P FORWARD DROP"));
+
     // Plan.
     let own_links: Vec<String> = lock(cleanup)?.setup.links.clone();
     let mut probes = plan(
@@ -348,6 +355,7 @@ pub(crate) fn verify(
         host_port,
         gwbridge,
         host_addr,
+        forward_drop,
         opts.swarm,
     );
     let engine_name = |n: &topoc_model::Network| {
@@ -391,6 +399,18 @@ pub(crate) fn verify(
             .filter(|i| probes[*i].origin != Origin::Inspect)
             .filter(|i| if pass == 0 { probes[*i].observed.is_none() } else { probes[*i].observed == Some(false) })
             .collect();
+        let (routes, pending): (Vec<usize>, Vec<usize>) =
+            pending.into_iter().partition(|i| probes[*i].kind == Kind::Route);
+        for i in routes.into_iter().filter(|_| pass == 0) {
+            let Origin::Container(id) = &probes[i].origin else { continue };
+            let dest = SocketAddr::new(host::INET_NS.into(), PROBE_PORT).to_string();
+            let out =
+                exec::check("docker", &["exec", id, "/topoc", "__probe", "source", &dest], Duration::from_secs(30))?;
+            let engine_source = out.trim().to_owned();
+            let model = probes[i].target.addr.ip();
+            probes[i].observed = Some(engine_source.parse::<IpAddr>().is_ok_and(|a| a == model));
+            probes[i].detail.push_str(&format!(": model source {model}, engine {engine_source}"));
+        }
         let origins: BTreeSet<Origin> = pending.iter().map(|i| probes[*i].origin.clone()).collect();
         for origin in origins {
             if started.elapsed() > opts.deadline {
@@ -537,6 +557,7 @@ fn plan(
     host_port: u16,
     gwbridge: Option<IpAddr>,
     host_addr: Option<IpAddr>,
+    forward_drop: Option<bool>,
     swarm: bool,
 ) -> Vec<Probe> {
     let classes = &analysis.classes;
@@ -749,6 +770,30 @@ fn plan(
             let deployed = t.service(a.service.id).attachment(*n);
             observed_addresses.extend(crate::observe::address_probe(&a.name, t.network(*n), deployed, 0, *ip));
         }
+        // §1.3: which network a container on several networks with egress routes out through
+        // (its gateway endpoint). Compared, not connected: the agent reports the address its
+        // kernel sends from toward the stand-in internet (`route` probes, sent apart).
+        if !swarm {
+            let open: Vec<NetworkId> = a
+                .addrs
+                .keys()
+                .copied()
+                .filter(|n| t.network(*n).egress && t.network(*n).driver == topoc_model::Driver::Bridge)
+                .collect();
+            let engine_name = |n: NetworkId| deploy::engine_network_name(project, t.network(n));
+            let chosen = topoc_reach::graph::gateway_network(topo, a.service, &analysis.engine, &engine_name);
+            if let (true, Some(n)) = (open.len() > 1, chosen) {
+                push(
+                    Kind::Route,
+                    &a.name,
+                    "external",
+                    format!("default route through `{}`", topo.network(n).name),
+                    origin.clone(),
+                    Target { addr: sock(a.addrs[&n], 0), via: None },
+                    true,
+                );
+            }
+        }
         let egress = has(a.endpoint, Endpoint::External, &|v| matches!(v, Via::Egress(_) | Via::RoutingMesh(_)));
         push(
             Kind::Egress,
@@ -874,7 +919,12 @@ fn plan(
     }
     // §3.4 direct routing to a port nothing publishes (the agent's own): the stand-in, routing
     // through the host, to the address of a container with one network that has egress.
-    for b in reps.iter().filter(|_| !swarm) {
+    let forward = match forward_drop {
+        Some(true) => "DROP",
+        Some(false) => "ACCEPT",
+        None => "unknown",
+    };
+    for b in reps.iter().filter(|_| !swarm && forward_drop.is_some()) {
         let open: Vec<(&NetworkId, &IpAddr)> = b.addrs.iter().filter(|(n, _)| t.network(**n).egress).collect();
         let published_target = b.service.ports.iter().any(|p| p.target == PROBE_PORT);
         if let ([(n, ip)], false) = (open.as_slice(), published_target)
@@ -884,10 +934,10 @@ fn plan(
                 Kind::Ingress,
                 "external",
                 &b.name,
-                format!("container address, unpublished port {PROBE_PORT} (direct routing)"),
+                format!("container address, unpublished port {PROBE_PORT} (direct routing, FORWARD {forward})"),
                 Origin::Internet,
                 Target { addr: sock(**ip, PROBE_PORT), via: None },
-                analysis.engine.direct_routing_to_unpublished_ports(),
+                analysis.engine.direct_routing_to_unpublished_ports(forward_drop == Some(true)),
             );
         }
     }

@@ -24,6 +24,8 @@ enum Mode {
         timeout_ms: u64,
         targets: Vec<String>,
     },
+    /// Print the address this namespace sends from toward `IP:PORT` (its route), or `none`.
+    Source { dest: String },
 }
 
 pub(crate) fn exec(args: &ProbeArgs) -> Exit {
@@ -50,6 +52,15 @@ pub(crate) fn exec(args: &ProbeArgs) -> Exit {
                 out.push_str(&format!("{t} {}\n", if ok { "ok" } else { "fail" }));
             }
             let _ = std::io::stdout().write_all(out.as_bytes());
+            Exit::Ok
+        }
+        Mode::Source { dest } => {
+            let Ok(dest) = dest.parse() else {
+                let _ = writeln!(std::io::stderr(), "probe: bad destination `{dest}` (expected IP:PORT)");
+                return Exit::Failure;
+            };
+            let shown = agent::source_address(dest).map_or_else(|| "none".to_owned(), |a| a.to_string());
+            let _ = writeln!(std::io::stdout(), "{shown}");
             Exit::Ok
         }
     }

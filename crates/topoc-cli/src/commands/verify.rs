@@ -193,7 +193,8 @@ fn table(r: &topoc_verify::Report, all: bool) -> String {
         ));
         for p in rows {
             // Inspect probes compare values, not connections: say "model" and "same"/"differs".
-            let compares = matches!(p.kind, topoc_verify::Kind::Address | topoc_verify::Kind::Gateway);
+            let compares =
+                matches!(p.kind, topoc_verify::Kind::Address | topoc_verify::Kind::Gateway | topoc_verify::Kind::Route);
             let obs = match (p.observed, compares) {
                 (Some(true), false) => "reach",
                 (Some(false), false) => "blocked",
