@@ -332,7 +332,11 @@ pub fn build_within(topo: &Topology, classes: &Classes, engine: &EngineProfile, 
             }
             if !loopback {
                 for &from in &egress_classes {
-                    if from != c.id || distinct_services(topo, c) > 1 {
+                    // Without the userland proxy only a member of one of the publisher's
+                    // networks gets through (hairpin NAT on that bridge).
+                    let across = engine.published_ports_across_networks()
+                        || classes.classes[from.index()].networks.iter().any(|n| c.networks.contains(n));
+                    if across && (from != c.id || distinct_services(topo, c) > 1) {
                         reach.add(Endpoint::Class(from), target, via, ports.clone());
                     }
                 }

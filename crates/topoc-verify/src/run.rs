@@ -444,7 +444,11 @@ pub(crate) fn verify(
     probes.sort_by(|a, b| (a.kind, &a.from, &a.to, &a.detail).cmp(&(b.kind, &b.from, &b.to, &b.detail)));
     Ok(Report {
         engine,
-        engine_profile: analysis.engine.version.to_string(),
+        engine_profile: if analysis.engine.userland_proxy {
+            analysis.engine.version.to_string()
+        } else {
+            format!("{}:{}", analysis.engine.version, topoc_reach::NO_USERLAND_PROXY)
+        },
         project,
         target: if opts.swarm { "swarm".into() } else { "compose".into() },
         probes,

@@ -105,7 +105,14 @@ pub(crate) fn exec(args: &VerifyArgs, reporter: &Reporter) -> Exit {
             return Exit::Failure;
         }
     };
-    let mut spec_args = args.spec.clone_for_engine(&engine);
+    // The engine's configuration is part of its profile: without the userland proxy, published
+    // ports behave differently (§3.4).
+    let profile = if topoc_verify::userland_proxy_enabled() {
+        engine.clone()
+    } else {
+        format!("{engine}:{}", topoc_reach::NO_USERLAND_PROXY)
+    };
+    let mut spec_args = args.spec.clone_for_engine(&profile);
     spec_args.format = args.spec.format;
     let mut outcome = match pipeline::compile(&spec_args, reporter, args.target == VerifyTarget::Swarm) {
         Ok(o) => o,
