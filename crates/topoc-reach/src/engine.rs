@@ -157,6 +157,14 @@ impl EngineProfile {
         self.userland_proxy
     }
 
+    /// §6: an `internal` macvlan/ipvlan network still gives its members a default route
+    /// through its gateway. Since libnetwork PR #2523 (20.10) `internal` suppresses it (the
+    /// issue text says 23.0): false on every engine; tests/live/macvlan-lan.yaml probes an
+    /// address off the LAN's subnet through the LAN router.
+    pub fn internal_lan_default_route(&self) -> bool {
+        false
+    }
+
     /// §2.3, live observation on 20.10.24: a container only on internal networks cannot reach
     /// ports published by containers of other networks (no route past its bridge). Unverified on
     /// newer engines, so assumed for all until the live suite says otherwise.

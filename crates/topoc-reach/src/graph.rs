@@ -195,9 +195,11 @@ pub fn service_publishes(topo: &Topology, service: &topoc_model::Service, engine
 }
 
 /// §1.3: the network that gives a service its default route (its gateway endpoint), among its
-/// non-internal bridge networks: the highest `gw_priority` where the engine applies it (28.0),
-/// then the network name. None when it has no such network. Observed by verify's `route` probe
-/// (tests/live/gateway-priority.yaml).
+/// networks that give one (non-internal bridges; macvlan/ipvlan with a gateway, internal ones
+/// per `EngineProfile::internal_lan_default_route`): the highest `gw_priority` where the
+/// engine applies it (28.0), then the network name. None when it has no such network.
+/// Observed by verify's `route` probe (tests/live/gateway-priority.yaml) and its `lan` probe
+/// off the LAN's subnet (tests/live/macvlan-lan.yaml).
 pub fn gateway_network(
     topo: &Topology,
     service: &topoc_model::Service,
@@ -212,7 +214,13 @@ pub fn gateway_network(
         .into_iter()
         .filter(|n| {
             let net = topo.network(*n);
-            net.egress && engine.effective_driver(net.driver) == Driver::Bridge
+            match engine.effective_driver(net.driver) {
+                Driver::Bridge => net.egress,
+                Driver::Macvlan | Driver::Ipvlan => {
+                    net.effective_gateway().is_some() && (net.egress || engine.internal_lan_default_route())
+                }
+                Driver::Overlay => false,
+            }
         })
         .min_by_key(|n| (std::cmp::Reverse(priority(*n)), engine_name(*n)))
 }

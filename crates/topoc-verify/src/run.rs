@@ -183,12 +183,26 @@ pub(crate) fn verify(
             .filter(|n| n.driver == topoc_model::Driver::Macvlan && n.parent.as_deref() == Some(parent))
         {
             if let Some(addr) = n.subnet.as_ref().and_then(|s| free_address(topo, n.id, s.net)) {
-                addresses.push(format!("{addr}/{}", n.subnet.as_ref().map_or(24, |s| s.net.prefix_len())));
+                let prefix = n.subnet.as_ref().map_or(24, |s| s.net.prefix_len());
+                addresses.push(format!("{addr}/{prefix}"));
                 lan_hosts.insert(n.id, (ns.clone(), addr));
+                // The LAN host is also the LAN's router (§6): it holds the network's gateway,
+                // unless a member has it, and an address off every subnet behind it.
+                let used = |g: IpAddr| {
+                    topo.services.iter().any(|s| s.attachment(n.id).is_some_and(|a| a.addresses.contains(&g)))
+                };
+                if let Some(gw) = n.effective_gateway().filter(|g| g.is_ipv4() && !used(*g)) {
+                    addresses.push(format!("{gw}/{prefix}"));
+                }
             }
         }
+        addresses.push(format!("{BEYOND_LAN}/32"));
         lock(cleanup)?.setup.lan(&ns, &host_if, &addresses, PROBE_PORT)?;
         parents.insert(parent.clone(), host_if);
+    }
+    // The address behind the LAN routers: never routed out of this machine by the host either.
+    if !lan_hosts.is_empty() {
+        lock(cleanup)?.setup.blackhole(&format!("{BEYOND_LAN}/32"))?;
     }
     // Subnets the host does not route locally: LANs, overlays, and every network of a stack.
     for n in topo.networks.iter().filter(|n| n.is_lan() || n.driver == topoc_model::Driver::Overlay || opts.swarm) {
@@ -546,6 +560,10 @@ fn docker_gwbridge_gateway() -> Option<IpAddr> {
     v[0]["IPAM"]["Config"].as_array()?.iter().find_map(|c| c["Gateway"].as_str()?.parse().ok())
 }
 
+/// An address off every LAN subnet, held by the fake LAN hosts (their LAN's router) and
+/// blackholed on the host: a member reaches it only through its LAN's default route (§6).
+const BEYOND_LAN: Ipv4Addr = Ipv4Addr::new(198, 18, 1, 1);
+
 /// Template instances probed per template (the deployment has them all).
 const SAMPLED_INSTANCES: u32 = 2;
 
@@ -831,6 +849,20 @@ fn plan(
                     origin.clone(),
                     Target { addr: sock(*lan_ip, PROBE_PORT), via: None },
                     out,
+                );
+                // §6: off the LAN's subnet, through its gateway: only where the LAN network is
+                // the member's default route.
+                let engine_name = |m: NetworkId| deploy::engine_network_name(project, t.network(m));
+                let routed =
+                    topoc_reach::graph::gateway_network(topo, a.service, &analysis.engine, &engine_name) == Some(*n);
+                push(
+                    Kind::Lan,
+                    &a.name,
+                    "LAN host",
+                    format!("{BEYOND_LAN}, off `{}`'s subnet (default route)", topo.network(*n).name),
+                    origin.clone(),
+                    Target { addr: sock(BEYOND_LAN.into(), PROBE_PORT), via: None },
+                    routed && !swarm,
                 );
                 let ip = a.addrs[n];
                 let inn = has(Endpoint::External, a.endpoint, &|v| *v == Via::Lan(*n));
