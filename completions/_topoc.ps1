@@ -46,7 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
         'topoc;check' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
             [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
-            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
@@ -70,7 +70,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
         'topoc;build' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
             [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
-            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
@@ -97,7 +97,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
         'topoc;matrix' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
             [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
-            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
@@ -122,7 +122,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
         'topoc;explain' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
             [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
-            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
@@ -144,7 +144,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
         'topoc;graph' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
             [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
-            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
@@ -167,7 +167,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
         'topoc;verify' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
             [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
-            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
@@ -255,7 +255,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
         'topoc;alloc' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
             [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
-            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
@@ -285,7 +285,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
         'topoc;instance;add' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
             [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
-            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
@@ -307,7 +307,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
         'topoc;instance;remove' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
             [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
-            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')
@@ -329,7 +329,7 @@ Register-ArgumentCompleter -Native -CommandName 'topoc' -ScriptBlock {
         'topoc;instance;move' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of findings')
             [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)')
-            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Compose profiles to enable (repeatable)')

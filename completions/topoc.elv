@@ -42,7 +42,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;check'= {
             cand --format 'Format of findings'
             cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
-            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)'
             cand -f 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --file 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --profile 'Compose profiles to enable (repeatable)'
@@ -65,7 +65,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;build'= {
             cand --format 'Format of findings'
             cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
-            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)'
             cand -f 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --file 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --profile 'Compose profiles to enable (repeatable)'
@@ -91,7 +91,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;matrix'= {
             cand --format 'Format of findings'
             cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
-            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)'
             cand -f 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --file 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --profile 'Compose profiles to enable (repeatable)'
@@ -115,7 +115,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;explain'= {
             cand --format 'Format of findings'
             cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
-            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)'
             cand -f 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --file 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --profile 'Compose profiles to enable (repeatable)'
@@ -136,7 +136,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;graph'= {
             cand --format 'Format of findings'
             cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
-            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)'
             cand -f 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --file 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --profile 'Compose profiles to enable (repeatable)'
@@ -158,7 +158,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;verify'= {
             cand --format 'Format of findings'
             cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
-            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)'
             cand -f 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --file 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --profile 'Compose profiles to enable (repeatable)'
@@ -241,7 +241,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;alloc'= {
             cand --format 'Format of findings'
             cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
-            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)'
             cand -f 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --file 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --profile 'Compose profiles to enable (repeatable)'
@@ -269,7 +269,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;instance;add'= {
             cand --format 'Format of findings'
             cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
-            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)'
             cand -f 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --file 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --profile 'Compose profiles to enable (repeatable)'
@@ -290,7 +290,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;instance;remove'= {
             cand --format 'Format of findings'
             cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
-            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)'
             cand -f 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --file 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --profile 'Compose profiles to enable (repeatable)'
@@ -311,7 +311,7 @@ set edit:completion:arg-completer[topoc] = {|@words|
         &'topoc;instance;move'= {
             cand --format 'Format of findings'
             cand --lock 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)'
-            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)'
+            cand --engine 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)'
             cand -f 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --file 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)'
             cand --profile 'Compose profiles to enable (repeatable)'

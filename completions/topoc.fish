@@ -49,7 +49,7 @@ sarif\t'SARIF 2.1.0, for code-scanning UIs'
 junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand check" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand check" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand check" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand check" -s f -l file -d 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand check" -l profile -d 'Compose profiles to enable (repeatable)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand check" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F
@@ -108,7 +108,7 @@ sarif\t'SARIF 2.1.0, for code-scanning UIs'
 junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand build" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand build" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand build" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand build" -s f -l file -d 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand build" -l profile -d 'Compose profiles to enable (repeatable)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand build" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F
@@ -169,7 +169,7 @@ sarif\t'SARIF 2.1.0, for code-scanning UIs'
 junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -s f -l file -d 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l profile -d 'Compose profiles to enable (repeatable)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand matrix" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F
@@ -202,7 +202,7 @@ sarif\t'SARIF 2.1.0, for code-scanning UIs'
 junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand explain" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand explain" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -s f -l file -d 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l profile -d 'Compose profiles to enable (repeatable)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand explain" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F
@@ -227,7 +227,7 @@ sarif\t'SARIF 2.1.0, for code-scanning UIs'
 junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand graph" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand graph" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -s f -l file -d 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -l profile -d 'Compose profiles to enable (repeatable)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand graph" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F
@@ -252,7 +252,7 @@ sarif\t'SARIF 2.1.0, for code-scanning UIs'
 junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand verify" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand verify" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -s f -l file -d 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l profile -d 'Compose profiles to enable (repeatable)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand verify" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F
@@ -339,7 +339,7 @@ sarif\t'SARIF 2.1.0, for code-scanning UIs'
 junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand alloc" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand alloc" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand alloc" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand alloc" -s f -l file -d 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand alloc" -l profile -d 'Compose profiles to enable (repeatable)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand alloc" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F
@@ -366,7 +366,7 @@ sarif\t'SARIF 2.1.0, for code-scanning UIs'
 junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -s f -l file -d 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l profile -d 'Compose profiles to enable (repeatable)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from add" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F
@@ -419,7 +419,7 @@ sarif\t'SARIF 2.1.0, for code-scanning UIs'
 junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -s f -l file -d 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l profile -d 'Compose profiles to enable (repeatable)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from remove" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F
@@ -472,7 +472,7 @@ sarif\t'SARIF 2.1.0, for code-scanning UIs'
 junit\t'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)'
 github\t'GitHub Actions workflow commands: annotations on the pull request'"
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l lock -d 'Lock file of pool allocations (default: `<spec stem>.lock` beside the spec)' -r -F
-complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`)' -r
+complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l engine -d 'Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append `:no-userland-proxy` for a daemon run with `--userland-proxy=false`)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -s f -l file -d 'More compose files merged onto SPEC, as `docker compose -f` merges them (repeatable)' -r -F
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l profile -d 'Compose profiles to enable (repeatable)' -r
 complete -c topoc -n "__fish_topoc_using_subcommand instance; and __fish_seen_subcommand_from move" -l env-file -d 'Env file of the compose project (read for COMPOSE_PROJECT_NAME and COMPOSE_PROFILES; variables are never substituted)' -r -F

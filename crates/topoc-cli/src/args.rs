@@ -166,7 +166,8 @@ pub(crate) struct SpecArgs {
     /// Fail instead of updating the lock file (for CI: the committed lock must be current).
     #[arg(long)]
     pub(crate) locked: bool,
-    /// Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`).
+    /// Docker Engine version the model assumes (`20.10`, `28.2.2`, `current`; append
+    /// `:no-userland-proxy` for a daemon run with `--userland-proxy=false`).
     #[arg(long, default_value = "current")]
     pub(crate) engine: String,
     #[command(flatten)]

@@ -321,13 +321,15 @@ fn live_verify_agrees_with_the_model() {
     let mut failures = Vec::new();
     let mut probes = 0;
     // TOPOC_LIVE_ONLY=TEXT runs only the cases whose "SPEC TARGET" contains TEXT (to re-run
-    // one case); it says how many it left out, and the leftover checks still run.
+    // one case; `A|B` for those that contain A or B); it says how many it left out, and the
+    // leftover checks still run.
     let only = std::env::var("TOPOC_LIVE_ONLY").ok().filter(|s| !s.is_empty());
     let all = cases();
     let chosen: Vec<(PathBuf, &str)> = all
         .iter()
         .filter(|(spec, target)| {
-            only.as_ref().is_none_or(|o| format!("{} {target}", spec.display()).contains(o.as_str()))
+            let case = format!("{} {target}", spec.display());
+            only.as_ref().is_none_or(|o| o.split('|').any(|text| case.contains(text)))
         })
         .cloned()
         .collect();

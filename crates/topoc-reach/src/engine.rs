@@ -21,7 +21,13 @@ impl fmt::Display for EngineVersion {
 pub struct EngineProfile {
     pub version: EngineVersion,
     pub target: Target,
+    /// The daemon runs `docker-proxy` for published ports (the default; `dockerd
+    /// --userland-proxy=false` turns it off). Written `VERSION:no-userland-proxy`.
+    pub userland_proxy: bool,
 }
+
+/// The suffix of an engine profile without the userland proxy: `28.5:no-userland-proxy`.
+pub const NO_USERLAND_PROXY: &str = "no-userland-proxy";
 
 /// The engine assumed when none is named: a current release, the newest the engine lab
 /// verifies (Debian forky's docker.io; scripts/engine-lab.sh).
@@ -29,14 +35,21 @@ pub const DEFAULT_ENGINE: EngineVersion = EngineVersion(28, 5, 2);
 
 impl Default for EngineProfile {
     fn default() -> Self {
-        EngineProfile { version: DEFAULT_ENGINE, target: Target::Compose }
+        EngineProfile { version: DEFAULT_ENGINE, target: Target::Compose, userland_proxy: true }
     }
 }
 
 impl EngineProfile {
-    /// Parse `20.10`, `28.2.2`, `20.10.24+dfsg1` (Debian's suffix is ignored) or `current`.
+    /// Parse `20.10`, `28.2.2`, `20.10.24+dfsg1` (Debian's suffix is ignored) or `current`,
+    /// optionally followed by `:no-userland-proxy`.
     pub fn parse(text: &str) -> Result<EngineProfile, String> {
         let text = text.trim();
+        if let Some((version, option)) = text.split_once(':') {
+            if option.trim() != NO_USERLAND_PROXY {
+                return Err(format!("`{option}` is not an engine option (the one there is: {NO_USERLAND_PROXY})"));
+            }
+            return EngineProfile::parse(version).map(|e| EngineProfile { userland_proxy: false, ..e });
+        }
         if text == "current" || text == "latest" {
             return Ok(EngineProfile::default());
         }
@@ -45,7 +58,7 @@ impl EngineProfile {
         let num = |i: usize| parts.get(i).map_or(Ok(0), |p| p.parse::<u32>());
         match (parts.len(), num(0), num(1), num(2)) {
             (1..=3, Ok(a), Ok(b), Ok(c)) => {
-                Ok(EngineProfile { version: EngineVersion(a, b, c), target: Target::Compose })
+                Ok(EngineProfile { version: EngineVersion(a, b, c), target: Target::Compose, userland_proxy: true })
             }
             _ => Err(format!("`{text}` is not an engine version (write e.g. 20.10, 28.2.2 or current)")),
         }
@@ -129,6 +142,35 @@ impl EngineProfile {
         !self.at_least(28, 0, 0)
     }
 
+    /// §3.4, "direct routing" to a port nothing publishes: a neighbour that routes through the
+    /// host and sends to a container's address at an unpublished port (tests/live/
+    /// direct-routing.yaml). 28.0 drops it as it drops published ones (seen on 28.5.2). Before
+    /// 28.0 no Docker rule matches it, so the host's FORWARD policy decides: blocked on 20.10.24
+    /// here (policy DROP), reached on 26.1.5 in the lab (policy ACCEPT: the engine container
+    /// inherited IP forwarding, so Docker did not set DROP). `forward_policy_drop` is that
+    /// policy, a fact of the machine that `verify` reads; the graph has no edge for it.
+    pub fn direct_routing_to_unpublished_ports(&self, forward_policy_drop: bool) -> bool {
+        !self.at_least(28, 0, 0) && !forward_policy_drop
+    }
+
+    /// §3.4: a container reaches a port published by a container it shares no network with,
+    /// through a host address (its own gateway). With the userland proxy, docker-proxy on the
+    /// host answers (every engine). Without it only NAT rules carry the connection, and the
+    /// bridges' isolation drops it: blocked on 26.1.5 and 28.5.2 (lab engines started with
+    /// `--userland-proxy=false`), while a member of the publisher's network reaches it through
+    /// its own gateway (hairpin). tests/live/published-across-networks.yaml.
+    pub fn published_ports_across_networks(&self) -> bool {
+        self.userland_proxy
+    }
+
+    /// §6: an `internal` macvlan/ipvlan network still gives its members a default route
+    /// through its gateway. Since libnetwork PR #2523 (20.10) `internal` suppresses it (the
+    /// issue text says 23.0): false on every engine; tests/live/macvlan-lan.yaml probes an
+    /// address off the LAN's subnet through the LAN router.
+    pub fn internal_lan_default_route(&self) -> bool {
+        false
+    }
+
     /// §2.3, live observation on 20.10.24: a container only on internal networks cannot reach
     /// ports published by containers of other networks (no route past its bridge). Unverified on
     /// newer engines, so assumed for all until the live suite says otherwise.
@@ -158,6 +200,14 @@ mod tests {
         assert!(!EngineProfile::parse("28.5").expect("v").direct_routing_to_published_ports());
         let e20 = EngineProfile::parse("20.10.24").expect("v");
         assert!(e20.reaches_other_host_addresses(false));
+        assert!(EngineProfile::parse("26.1").expect("v").direct_routing_to_unpublished_ports(false));
+        assert!(!EngineProfile::parse("26.1").expect("v").direct_routing_to_unpublished_ports(true));
+        assert!(!EngineProfile::parse("28.5").expect("v").direct_routing_to_unpublished_ports(false));
+        let no_proxy = EngineProfile::parse("28.5:no-userland-proxy").expect("v");
+        assert_eq!(no_proxy.version, EngineVersion(28, 5, 0));
+        assert!(!no_proxy.published_ports_across_networks());
+        assert!(EngineProfile::default().published_ports_across_networks());
+        assert!(EngineProfile::parse("28.5:fast").is_err());
         for v in ["26.1", "28.5", "current"] {
             let e = EngineProfile::parse(v).expect("v");
             assert!(!e.reaches_other_host_addresses(false) && e.reaches_other_host_addresses(true), "{v}");

@@ -194,6 +194,37 @@ pub fn service_publishes(topo: &Topology, service: &topoc_model::Service, engine
     egress || (engine.routing_mesh() && service.ports.iter().any(|p| p.mode == topoc_model::PortMode::Ingress))
 }
 
+/// §1.3: the network that gives a service its default route (its gateway endpoint), among its
+/// networks that give one (non-internal bridges; macvlan/ipvlan with a gateway, internal ones
+/// per `EngineProfile::internal_lan_default_route`): the highest `gw_priority` where the
+/// engine applies it (28.0), then the network name. None when it has no such network.
+/// Observed by verify's `route` probe (tests/live/gateway-priority.yaml) and its `lan` probe
+/// off the LAN's subnet (tests/live/macvlan-lan.yaml).
+pub fn gateway_network(
+    topo: &Topology,
+    service: &topoc_model::Service,
+    engine: &EngineProfile,
+    engine_name: &dyn Fn(NetworkId) -> String,
+) -> Option<NetworkId> {
+    let priority = |n: NetworkId| {
+        let p = service.attachment(n).and_then(|a| a.gw_priority).unwrap_or(0);
+        if engine.gateway_priority() { p } else { 0 }
+    };
+    crate::classes::effective_networks(topo, service)
+        .into_iter()
+        .filter(|n| {
+            let net = topo.network(*n);
+            match engine.effective_driver(net.driver) {
+                Driver::Bridge => net.egress,
+                Driver::Macvlan | Driver::Ipvlan => {
+                    net.effective_gateway().is_some() && (net.egress || engine.internal_lan_default_route())
+                }
+                Driver::Overlay => false,
+            }
+        })
+        .min_by_key(|n| (std::cmp::Reverse(priority(*n)), engine_name(*n)))
+}
+
 /// A host port in words: `8080`, or `an ephemeral port` when the engine picks it.
 pub fn host_port_text(port: Option<u16>) -> String {
     port.map_or_else(|| "an ephemeral port".to_owned(), |p| p.to_string())
@@ -309,7 +340,11 @@ pub fn build_within(topo: &Topology, classes: &Classes, engine: &EngineProfile, 
             }
             if !loopback {
                 for &from in &egress_classes {
-                    if from != c.id || distinct_services(topo, c) > 1 {
+                    // Without the userland proxy only a member of one of the publisher's
+                    // networks gets through (hairpin NAT on that bridge).
+                    let across = engine.published_ports_across_networks()
+                        || classes.classes[from.index()].networks.iter().any(|n| c.networks.contains(n));
+                    if across && (from != c.id || distinct_services(topo, c) > 1) {
                         reach.add(Endpoint::Class(from), target, via, ports.clone());
                     }
                 }

@@ -20,7 +20,7 @@ pub mod ports;
 pub mod select;
 
 pub use classes::{ClassId, Classes};
-pub use engine::{EngineProfile, EngineVersion};
+pub use engine::{EngineProfile, EngineVersion, NO_USERLAND_PROXY};
 pub use graph::{Endpoint, Hop, Reach, Via};
 pub use listen::Listeners;
 pub use ports::PortSet;

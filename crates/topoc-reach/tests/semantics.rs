@@ -28,7 +28,23 @@ struct Case {
     expect: &'static [(&'static str, &'static str, &'static str)],
 }
 
+const ACROSS: &str = "topology: t\nnetworks: { a: { egress: true }, b: { egress: true } }\nservices:\n  server: { image: x, networks: [b], ports: [\"18060:60\"] }\n  client: { image: x, networks: [a] }\n  neighbour: { image: x, networks: [b] }\n";
+
 const CASES: &[Case] = &[
+    Case {
+        section: "§3.4",
+        rule: "with the userland proxy, a published port is reached from other networks",
+        engine: "26.1",
+        spec: ACROSS,
+        expect: &[("client", "server", "port 60"), ("neighbour", "server", "all ports")],
+    },
+    Case {
+        section: "§3.4",
+        rule: "without the userland proxy, only members of the publisher's networks reach it (published-across-networks.yaml)",
+        engine: "28.5:no-userland-proxy",
+        spec: ACROSS,
+        expect: &[("client", "server", "-"), ("neighbour", "server", "all ports"), ("external", "server", "port 60")],
+    },
     Case {
         section: "§1.1",
         rule: "members of one network reach each other on every port",
@@ -282,4 +298,20 @@ fn swarm_routing_mesh_publishes_internal_services_and_gives_them_egress() {
         reach(&topo, &analyze(&topo, EngineProfile::default().with_target(Target::Swarm)), "host", "w"),
         "port 80"
     );
+}
+
+/// §1.3: the network a multi-homed service routes out through (tests/live/gateway-priority.yaml).
+#[test]
+fn gateway_network_follows_gw_priority_where_the_engine_applies_it() {
+    let spec = "topology: t\nnetworks: { a-first: { egress: true }, z-last: { egress: true }, sealed: {} }\nservices:\n  plain: { image: x, networks: [a-first, z-last, sealed] }\n  prio: { image: x, networks: { a-first: {}, z-last: { gw_priority: 10 } } }\n";
+    for (engine, prio_network) in [("28.5", "z-last"), ("26.1", "a-first"), ("20.10", "a-first")] {
+        let (topo, analysis) = model(spec, engine);
+        let name = |n: topoc_model::NetworkId| topo.network(n).name.clone();
+        let chosen = |service: &str| {
+            let s = topo.services.iter().find(|s| s.name == service).expect("service");
+            topoc_reach::graph::gateway_network(&topo, s, &analysis.engine, &name).map(name)
+        };
+        assert_eq!(chosen("plain").as_deref(), Some("a-first"), "{engine}");
+        assert_eq!(chosen("prio").as_deref(), Some(prio_network), "{engine}");
+    }
 }

@@ -185,6 +185,15 @@ pub fn reach(target: &Destination, timeout: Duration) -> bool {
     reply.trim() == "ok"
 }
 
+/// The address this namespace sends from toward `dest`: the kernel's route choice, read from
+/// a connected UDP socket (connecting sends nothing). None when there is no route.
+pub fn source_address(dest: SocketAddr) -> Option<std::net::IpAddr> {
+    let any: SocketAddr = if dest.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().ok()?;
+    let socket = std::net::UdpSocket::bind(any).ok()?;
+    socket.connect(dest).ok()?;
+    socket.local_addr().ok().map(|a| a.ip())
+}
+
 /// Probe every target in parallel (bounded), returning results in input order.
 pub fn reach_all(targets: &[Destination], timeout: Duration) -> Vec<bool> {
     let mut results = vec![false; targets.len()];
@@ -219,5 +228,11 @@ mod tests {
         // The relay refuses targets it was not told about.
         assert!(!reach(&format!("127.0.0.1:{relay}>127.0.0.1:{relay}").parse().expect("t"), t));
         assert!(!reach(&"127.0.0.1:1".parse().expect("t"), t));
+    }
+
+    #[test]
+    fn source_address_follows_the_route() {
+        let loopback: SocketAddr = "127.0.0.1:9".parse().expect("addr");
+        assert_eq!(source_address(loopback), Some(loopback.ip()));
     }
 }

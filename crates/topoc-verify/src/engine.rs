@@ -117,8 +117,9 @@ pub trait Engine: Send + Sync {
     fn swarm_init(&self, advertise: Ipv4Addr) -> Result<(), VerifyError>;
     fn swarm_leave(&self) -> Result<(), VerifyError>;
 
-    /// Run the probe agent inside `container` (`/topoc __probe connect ...`) with these
-    /// arguments; returns its stdout (a `TARGET ok|no` line per target) and stderr.
+    /// Run the probe agent inside `container` (`/topoc __probe connect ...`, or `__probe source
+    /// DEST` for a `route` probe) with these arguments; returns its stdout (a `TARGET ok|no`
+    /// line per target; for `source`, the source address or `none`) and stderr.
     fn exec_probe(
         &self,
         container: &str,

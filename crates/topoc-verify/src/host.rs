@@ -31,10 +31,12 @@ fn ip(args: &[&str]) -> Result<String, VerifyError> {
 
 impl HostSetup {
     /// The stand-in internet: namespace `ns`, veth `host_if` (198.18.0.1/30) ⇄ 198.18.0.2/30
-    /// with a default route back through the host, and a listener on `port` inside it.
+    /// with a default route back through the host, and a listener on `port` inside it. It is
+    /// also the host's L2 neighbour that sends to 127.0.0.1 (`loopback_through_host`).
     pub(crate) fn internet(&mut self, ns: &str, host_if: &str, port: u16) -> Result<(), VerifyError> {
         self.namespace_behind_veth(ns, host_if, Some(&format!("{INET_HOST}/30")), &[format!("{INET_NS}/30")])?;
         ip(&["netns", "exec", ns, "ip", "route", "add", "default", "via", &INET_HOST.to_string()])?;
+        loopback_through_host(ns, &format!("{host_if}p"))?;
         self.listen(Some(ns), port)
     }
 
@@ -135,6 +137,22 @@ impl HostSetup {
         }
         problems
     }
+}
+
+/// Make namespace `ns` an L2 neighbour that sends to 127.0.0.1 through the host, as the
+/// pre-28 leak of loopback-bound ports needs (§3.4, moby#45610): its own loopback address goes,
+/// 127.0.0.1 is routed to the host's end of the veth, and replies from 127.0.0.1 on the veth
+/// are accepted (`route_localnet`). Nothing in the namespace uses its own loopback.
+fn loopback_through_host(ns: &str, veth: &str) -> Result<(), VerifyError> {
+    // Its loopback address goes (and with it the local routes): a reply from a source the
+    // namespace holds itself would be a martian.
+    ip(&["netns", "exec", ns, "ip", "addr", "del", "127.0.0.1/8", "dev", "lo"])?;
+    ip(&["netns", "exec", ns, "ip", "route", "add", "127.0.0.1/32", "via", &INET_HOST.to_string(), "dev", veth])?;
+    for key in ["all", veth] {
+        let setting = format!("net.ipv4.conf.{key}.route_localnet=1");
+        exec::check("ip", &["netns", "exec", ns, "sysctl", "-q", "-w", &setting], T)?;
+    }
+    Ok(())
 }
 
 /// Whether the host routes `addr` locally (a Docker bridge, docker_gwbridge, or one of our

@@ -98,6 +98,38 @@ pub fn engine_version() -> Result<String, VerifyError> {
     DockerCli::local().version()
 }
 
+/// Whether the engine on this machine runs the userland proxy (`docker-proxy`), from its
+/// configuration: the command line of the `dockerd` in this process's PID namespace (the lab's
+/// engine containers have one each), then its daemon.json. The default, and the answer when
+/// neither says otherwise, is true.
+pub fn userland_proxy_enabled() -> bool {
+    let own_ns = std::fs::read_link("/proc/self/ns/pid").ok();
+    let Ok(procs) = std::fs::read_dir("/proc") else { return true };
+    for entry in procs.flatten() {
+        let dir = entry.path();
+        if std::fs::read_to_string(dir.join("comm")).map(|c| c.trim() != "dockerd").unwrap_or(true)
+            || std::fs::read_link(dir.join("ns/pid")).ok() != own_ns
+        {
+            continue;
+        }
+        let Ok(cmdline) = std::fs::read(dir.join("cmdline")) else { continue };
+        let args: Vec<String> = cmdline.split(|b| *b == 0).map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+        if let Some(flag) = args.iter().find_map(|a| a.strip_prefix("--userland-proxy=")) {
+            return flag != "false";
+        }
+        let config = args
+            .iter()
+            .position(|a| a == "--config-file")
+            .and_then(|i| args.get(i + 1).cloned())
+            .or_else(|| args.iter().find_map(|a| a.strip_prefix("--config-file=").map(str::to_owned)))
+            .unwrap_or_else(|| "/etc/docker/daemon.json".to_owned());
+        let daemon: Option<serde_json::Value> =
+            std::fs::read_to_string(config).ok().and_then(|t| serde_json::from_str(&t).ok());
+        return daemon.and_then(|d| d.get("userland-proxy").and_then(serde_json::Value::as_bool)).unwrap_or(true);
+    }
+    true
+}
+
 /// Deploy, probe, compare, tear down, on the machine's engine. The analysis must come from the
 /// engine's own profile.
 pub fn verify(topo: &Topology, analysis: &Analysis, opts: &Options) -> Result<Report, VerifyError> {

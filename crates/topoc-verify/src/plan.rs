@@ -9,13 +9,17 @@ use crate::deploy::{self, Container, PROBE_PORT};
 use crate::host;
 use crate::probe::{Kind, Origin, Probe};
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use topoc_model::{Driver, NetworkId, NetworkMode, Target, Topology};
 use topoc_reach::{Analysis, Endpoint, Via};
 
 /// Template instances probed per template, the first ones in declaration order (the
 /// deployment has them all, and every container's addresses are compared whatever the bound).
 pub(crate) const INSTANCE_BOUND: u32 = 8;
+
+/// An address off every LAN subnet, held by the fake LAN hosts (their LAN's router) and
+/// blackholed on the host: a member reaches it only through its LAN's default route (§6).
+pub(crate) const BEYOND_LAN: Ipv4Addr = Ipv4Addr::new(198, 18, 1, 1);
 
 /// What the planner knows: the spec's topology, the deployment made of it, the analysis, and
 /// where things are on this run.
@@ -36,6 +40,9 @@ pub(crate) struct Input<'a> {
     pub(crate) gwbridge: Option<IpAddr>,
     /// A host address that is no container's gateway (§2.1), where known.
     pub(crate) host_addr: Option<IpAddr>,
+    /// Whether the host's FORWARD policy is DROP (direct routing to unpublished ports before
+    /// 28.0 follows it, §3.4); None when it could not be read (those probes are not planned).
+    pub(crate) forward_drop: Option<bool>,
     pub(crate) target: Target,
     /// Template instances probed per template: `INSTANCE_BOUND`, or every one
     /// (`Options::all_instances`, for an instance added at run time).
@@ -316,7 +323,17 @@ impl Planner<'_> {
         for b in &self.reps {
             self.inbound(b, &mut probes);
         }
+        for b in &self.reps {
+            self.unpublished_direct_routing(b, &mut probes);
+        }
         probes
+    }
+
+    /// The network the model says `service`'s default route goes through (§1.3).
+    fn gateway_network(&self, service: &topoc_model::Service) -> Option<NetworkId> {
+        let input = self.input;
+        let engine_name = |n: NetworkId| deploy::engine_network_name(input.project, input.deployed.network(n));
+        topoc_reach::graph::gateway_network(input.topo, service, &input.analysis.engine, &engine_name)
     }
 
     /// From representative `a` to representative `b`: each of b's addresses, b's published
@@ -434,6 +451,27 @@ impl Planner<'_> {
                 expected,
             ));
         }
+        // §1.3: which network a container on several networks with egress routes out through
+        // (its gateway endpoint). Compared, not connected: the agent reports the address its
+        // kernel sends from toward the stand-in internet (`route` probes, sent apart).
+        if input.target == Target::Compose {
+            let open = a
+                .addrs
+                .keys()
+                .filter(|n| input.deployed.network(**n).egress && input.deployed.network(**n).driver == Driver::Bridge)
+                .count();
+            if let (true, Some(n)) = (open > 1, self.gateway_network(a.service)) {
+                out.push(probe(
+                    Kind::Route,
+                    &a.name,
+                    "external",
+                    format!("default route through `{}`", self.network_name(n)),
+                    origin.clone(),
+                    direct(sock(a.addrs[&n], 0)),
+                    true,
+                ));
+            }
+        }
         let egress = self.has(a.endpoint, Endpoint::External, &|v| matches!(v, Via::Egress(_) | Via::RoutingMesh(_)));
         out.push(probe(
             Kind::Egress,
@@ -468,6 +506,18 @@ impl Planner<'_> {
                     origin.clone(),
                     direct(sock(*lan_ip, PROBE_PORT)),
                     out_expected,
+                ));
+                // §6: off the LAN's subnet, through its gateway: only where the LAN network is
+                // the member's default route.
+                let routed = self.gateway_network(a.service) == Some(*n);
+                out.push(probe(
+                    Kind::Lan,
+                    &a.name,
+                    "LAN host",
+                    format!("{BEYOND_LAN}, off `{}`'s subnet (default route)", self.network_name(*n)),
+                    origin.clone(),
+                    direct(sock(BEYOND_LAN.into(), PROBE_PORT)),
+                    routed && input.target == Target::Compose,
                 ));
                 let in_expected = self.has(Endpoint::External, a.endpoint, &|v| *v == Via::Lan(*n));
                 out.push(probe(
@@ -516,6 +566,19 @@ impl Planner<'_> {
                 direct(sock(host::INET_HOST.into(), published)),
                 normal && reaches_published,
             ));
+            // §3.4: a port bound to 127.0.0.1, from an L2 neighbour sending to 127.0.0.1
+            // through the host (the stand-in is one, `host::loopback_through_host`).
+            if p.host_ip.is_some_and(|ip| ip.is_loopback()) && input.target == Target::Compose {
+                out.push(probe(
+                    Kind::Ingress,
+                    "external",
+                    &b.name,
+                    format!("127.0.0.1:{published} from an L2 neighbour"),
+                    Origin::Internet,
+                    direct(sock(Ipv4Addr::LOCALHOST.into(), published)),
+                    reaches_published,
+                ));
+            }
             // §3.4 direct routing: the stand-in, routing through the host, to the container's
             // own address at the target port. Only for a container with one network that has
             // egress (its mapping's address; with several the engine's choice is not modelled)
@@ -537,6 +600,30 @@ impl Planner<'_> {
             }
         }
     }
+
+    /// §3.4 direct routing to a port nothing publishes (the agent's own): the stand-in, routing
+    /// through the host, to the address of a container with one network that has egress.
+    fn unpublished_direct_routing(&self, b: &Rep<'_>, out: &mut Vec<Probe>) {
+        let input = self.input;
+        let Some(forward_drop) = input.forward_drop.filter(|_| input.target == Target::Compose) else { return };
+        let open: Vec<(&NetworkId, &IpAddr)> =
+            b.addrs.iter().filter(|(n, _)| input.deployed.network(**n).egress).collect();
+        let published_target = b.service.ports.iter().any(|p| p.target == PROBE_PORT);
+        if let ([(n, ip)], false) = (open.as_slice(), published_target)
+            && input.deployed.network(**n).driver == Driver::Bridge
+        {
+            let forward = if forward_drop { "DROP" } else { "ACCEPT" };
+            out.push(probe(
+                Kind::Ingress,
+                "external",
+                &b.name,
+                format!("container address, unpublished port {PROBE_PORT} (direct routing, FORWARD {forward})"),
+                Origin::Internet,
+                direct(sock(**ip, PROBE_PORT)),
+                input.analysis.engine.direct_routing_to_unpublished_ports(forward_drop),
+            ));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -549,22 +636,36 @@ mod tests {
     }
 
     fn planned(topo: &Topology, running: &[Container]) -> Plan {
+        planned_on(topo, running, &analysis(topo, Target::Compose), None)
+    }
+
+    /// The plan of a compose run on engine profile `engine`, with the host's FORWARD policy.
+    fn planned_for(topo: &Topology, running: &[Container], engine: &str, forward_drop: Option<bool>) -> Plan {
+        let profile = topoc_reach::EngineProfile::parse(engine).expect("an engine profile");
+        planned_on(topo, running, &topoc_reach::analyze(topo, profile), forward_drop)
+    }
+
+    fn planned_on(topo: &Topology, running: &[Container], a: &Analysis, forward_drop: Option<bool>) -> Plan {
         let t = deployed(topo);
-        let a = analysis(topo, Target::Compose);
         let lan = BTreeMap::new();
         plan(&Input {
             topo,
             deployed: &t,
-            analysis: &a,
+            analysis: a,
             project: PROJECT,
             containers: running,
             lan_hosts: &lan,
             host_port: 47_001,
             gwbridge: None,
             host_addr: None,
+            forward_drop,
             target: Target::Compose,
             instance_bound: INSTANCE_BOUND,
         })
+    }
+
+    fn of_kind<'a>(p: &'a Plan, kind: Kind, detail: &str) -> Vec<&'a Probe> {
+        p.probes.iter().filter(|x| x.kind == kind && x.detail.contains(detail)).collect()
     }
 
     fn direct_between<'a>(p: &'a Plan, from: &str, to: &str) -> Vec<&'a Probe> {
@@ -687,5 +788,128 @@ templates:
             container("b", "app-beta", &[("net-beta", "10.71.1.2")]),
         ]);
         assert_eq!(planned(&topo, &running).sampling, ["template `tenant`: instances probed: alpha, beta"]);
+    }
+
+    const GATEWAY_PRIORITY: &str = "topology: t
+networks:
+  a-first: { subnet: 10.72.1.0/24, egress: true }
+  z-last: { subnet: 10.72.2.0/24, egress: true }
+  quiet: { subnet: 10.72.3.0/24 }
+services:
+  prio: { image: x, networks: { a-first: {}, z-last: { gw_priority: 10 } }, ports: [\"18075:75\"] }
+  single: { image: x, networks: [a-first, quiet] }
+";
+
+    fn gateway_priority_containers() -> Vec<Container> {
+        containers(&[
+            container("c-prio", "prio", &[("a-first", "10.72.1.2"), ("z-last", "10.72.2.2")]),
+            container("c-single", "single", &[("a-first", "10.72.1.3"), ("quiet", "10.72.3.3")]),
+        ])
+    }
+
+    #[test]
+    fn a_route_probe_only_for_several_egress_bridges_pointing_at_the_models_gateway_network() {
+        let topo = topology(GATEWAY_PRIORITY);
+        let running = gateway_priority_containers();
+        // 28.5 applies gw_priority: `z-last`, and the probe's target is prio's address there.
+        let p = planned_for(&topo, &running, "28.5", None);
+        let routes = of_kind(&p, Kind::Route, "");
+        assert_eq!(routes.len(), 1, "only `prio` has two networks with egress: {routes:#?}");
+        let route = routes[0];
+        assert_eq!((route.from.as_str(), route.origin.clone()), ("prio", Origin::Container("c-prio".into())));
+        assert_eq!(route.detail, "default route through `z-last`");
+        assert_eq!(route.target.addr.ip(), "10.72.2.2".parse::<IpAddr>().expect("ip"));
+        assert!(route.expected);
+        // Before 28.0 the priority is not applied: the network name decides.
+        let p = planned_for(&topo, &running, "26.1", None);
+        let routes = of_kind(&p, Kind::Route, "");
+        assert_eq!(routes.len(), 1, "{routes:#?}");
+        assert_eq!(routes[0].detail, "default route through `a-first`");
+        assert_eq!(routes[0].target.addr.ip(), "10.72.1.2".parse::<IpAddr>().expect("ip"));
+    }
+
+    #[test]
+    fn a_stack_gets_no_route_probe() {
+        let topo = topology(GATEWAY_PRIORITY);
+        let running = gateway_priority_containers();
+        let t = deployed(&topo);
+        let a = analysis(&topo, Target::Swarm);
+        let lan = BTreeMap::new();
+        let p = plan(&Input {
+            topo: &topo,
+            deployed: &t,
+            analysis: &a,
+            project: PROJECT,
+            containers: &running,
+            lan_hosts: &lan,
+            host_port: 47_001,
+            gwbridge: None,
+            host_addr: None,
+            forward_drop: Some(false),
+            target: Target::Swarm,
+            instance_bound: INSTANCE_BOUND,
+        });
+        assert!(of_kind(&p, Kind::Route, "").is_empty());
+        assert!(of_kind(&p, Kind::Ingress, "unpublished").is_empty());
+    }
+
+    const LOOPBACK: &str = "topology: t
+networks:
+  edge: { subnet: 10.73.1.0/24, egress: true }
+services:
+  local: { image: x, networks: [edge], ports: [\"127.0.0.1:18095:95\"] }
+  open: { image: x, networks: [edge], ports: [\"18096:96\"] }
+";
+
+    #[test]
+    fn a_loopback_bound_port_from_an_l2_neighbour_is_reached_before_28_only() {
+        let topo = topology(LOOPBACK);
+        let running = containers(&[
+            container("c-local", "local", &[("edge", "10.73.1.2")]),
+            container("c-open", "open", &[("edge", "10.73.1.3")]),
+        ]);
+        for (engine, reached) in [("26.1", true), ("20.10", true), ("28.5", false)] {
+            let p = planned_for(&topo, &running, engine, None);
+            let probes = of_kind(&p, Kind::Ingress, "from an L2 neighbour");
+            assert_eq!(probes.len(), 1, "{engine}: only the 127.0.0.1-bound port: {probes:#?}");
+            let probe = probes[0];
+            assert_eq!((probe.to.as_str(), probe.origin.clone()), ("local", Origin::Internet));
+            assert_eq!(probe.target.to_string(), "127.0.0.1:18095");
+            assert_eq!(probe.expected, reached, "{engine}");
+            // The same port through a host address is blocked on every engine.
+            let through_host = of_kind(&p, Kind::Ingress, "host port 18095");
+            assert_eq!(through_host.iter().map(|x| x.expected).collect::<Vec<_>>(), [false], "{engine}");
+        }
+    }
+
+    #[test]
+    fn direct_routing_to_an_unpublished_port_follows_the_forward_policy_before_28() {
+        let topo = topology(LOOPBACK);
+        let running = containers(&[
+            container("c-local", "local", &[("edge", "10.73.1.2")]),
+            container("c-open", "open", &[("edge", "10.73.1.3")]),
+        ]);
+        let cases = [
+            ("26.1", Some(false), Some(true)),
+            ("26.1", Some(true), Some(false)),
+            ("20.10", Some(false), Some(true)),
+            ("28.5", Some(false), Some(false)),
+            ("28.5", Some(true), Some(false)),
+            // An unread policy: not probed.
+            ("26.1", None, None),
+        ];
+        for (engine, forward_drop, expected) in cases {
+            let p = planned_for(&topo, &running, engine, forward_drop);
+            let probes = of_kind(&p, Kind::Ingress, "unpublished port");
+            let verdicts: BTreeSet<Option<bool>> = probes.iter().map(|x| Some(x.expected)).collect();
+            let want: BTreeSet<Option<bool>> = expected.into_iter().map(Some).collect();
+            assert_eq!(verdicts, want, "{engine} {forward_drop:?}: {probes:#?}");
+            if let Some(drop) = forward_drop {
+                assert_eq!(probes.len(), 2, "one per container with one egress bridge");
+                let policy = if drop { "FORWARD DROP" } else { "FORWARD ACCEPT" };
+                assert!(probes.iter().all(|x| x.detail.contains(policy)), "{probes:#?}");
+                assert!(probes.iter().all(|x| x.target.addr.port() == PROBE_PORT));
+            }
+        }
     }
 }

@@ -46,6 +46,8 @@ pub enum Kind {
     Address,
     /// A network's gateway is the model's (docs/semantics.md#gateways).
     Gateway,
+    /// The network a multi-homed container routes out through is the model's (§1.3).
+    Route,
 }
 
 impl Kind {
@@ -60,6 +62,7 @@ impl Kind {
             Kind::ToHost => "§3.2",
             Kind::Lan => "§6",
             Kind::Address | Kind::Gateway => "gateways",
+            Kind::Route => "§1.3",
         }
     }
 }
@@ -77,6 +80,7 @@ impl fmt::Display for Kind {
             Kind::Lan => "lan",
             Kind::Address => "address",
             Kind::Gateway => "gateway",
+            Kind::Route => "route",
         };
         f.write_str(s)
     }

@@ -7,6 +7,7 @@ use crate::cleanup::{Cleanup, ComposeProject};
 use crate::deploy::{self, Container, PROBE_PORT};
 use crate::engine::Engine;
 use crate::error::VerifyError;
+use crate::exec;
 use crate::host;
 use crate::plan;
 use crate::probe::Kind;
@@ -93,6 +94,12 @@ pub(crate) fn verify(
         Target::Swarm => None,
         Target::Compose => crate::swarm::advertise_address(&own_links).ok().map(IpAddr::V4),
     };
+    // The host's FORWARD policy decides direct routing to unpublished ports before 28.0 (§3.4):
+    // Docker sets it to DROP only when it enabled IP forwarding itself. A fact of the machine,
+    // not of the engine's model; None when it cannot be read (those probes are then not sent).
+    let forward_drop = exec::check("iptables", &["-S", "FORWARD"], Duration::from_secs(20))
+        .ok()
+        .map(|rules| rules.lines().any(|l| l.trim() == "-P FORWARD DROP"));
     let sender = send::Live {
         engine,
         own_links,
@@ -108,6 +115,7 @@ pub(crate) fn verify(
         lan_hosts: &site.lan_hosts,
         host_port: site.host_port,
         host_addr,
+        forward_drop,
         target: opts.target,
         instance_bound: if opts.all_instances { u32::MAX } else { plan::INSTANCE_BOUND },
     };
@@ -131,7 +139,11 @@ pub(crate) fn verify(
     }
     Ok(Report {
         engine: engine_version,
-        engine_profile: analysis.engine.version.to_string(),
+        engine_profile: if analysis.engine.userland_proxy {
+            analysis.engine.version.to_string()
+        } else {
+            format!("{}:{}", analysis.engine.version, topoc_reach::NO_USERLAND_PROXY)
+        },
         project,
         target: opts.target,
         probes,
@@ -206,12 +218,26 @@ fn set_up_host(topo: &Topology, id: u32, target: Target, cleanup: &Arc<Mutex<Cle
         let mut addresses = Vec::new();
         for n in topo.networks.iter().filter(|n| n.driver == Driver::Macvlan && n.parent.as_deref() == Some(parent)) {
             if let Some(addr) = n.subnet.as_ref().and_then(|s| plan::free_address(topo, n.id, s.net)) {
-                addresses.push(format!("{addr}/{}", n.subnet.as_ref().map_or(24, |s| s.net.prefix_len())));
+                let prefix = n.subnet.as_ref().map_or(24, |s| s.net.prefix_len());
+                addresses.push(format!("{addr}/{prefix}"));
                 lan_hosts.insert(n.id, (ns.clone(), addr));
+                // The LAN host is also the LAN's router (§6): it holds the network's gateway,
+                // unless a member has it, and an address off every subnet behind it.
+                let used = |g: IpAddr| {
+                    topo.services.iter().any(|s| s.attachment(n.id).is_some_and(|a| a.addresses.contains(&g)))
+                };
+                if let Some(gw) = n.effective_gateway().filter(|g| g.is_ipv4() && !used(*g)) {
+                    addresses.push(format!("{gw}/{prefix}"));
+                }
             }
         }
+        addresses.push(format!("{}/32", plan::BEYOND_LAN));
         lock(cleanup)?.setup.lan(&ns, &host_if, &addresses, PROBE_PORT)?;
         parents.insert(parent.clone(), host_if);
+    }
+    // The address behind the LAN routers: never routed out of this machine by the host either.
+    if !lan_hosts.is_empty() {
+        lock(cleanup)?.setup.blackhole(&format!("{}/32", plan::BEYOND_LAN))?;
     }
     // Subnets the host does not route locally: LANs, overlays, and every network of a stack.
     for n in topo.networks.iter().filter(|n| n.is_lan() || n.driver == Driver::Overlay || target == Target::Swarm) {
@@ -299,6 +325,7 @@ pub(crate) struct Run<'a> {
     pub(crate) lan_hosts: &'a BTreeMap<NetworkId, (String, IpAddr)>,
     pub(crate) host_port: u16,
     pub(crate) host_addr: Option<IpAddr>,
+    pub(crate) forward_drop: Option<bool>,
     pub(crate) target: Target,
     pub(crate) instance_bound: u32,
 }
@@ -331,6 +358,7 @@ pub(crate) fn probe_deployment(
         host_port: run.host_port,
         gwbridge,
         host_addr: run.host_addr,
+        forward_drop: run.forward_drop,
         target: run.target,
         instance_bound: run.instance_bound,
     });

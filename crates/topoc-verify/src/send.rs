@@ -3,32 +3,59 @@
 //! tests: a table), and the two passes over the probes.
 
 use crate::agent::{self, Destination};
+use crate::deploy::PROBE_PORT;
 use crate::engine::Engine;
 use crate::error::VerifyError;
 use crate::exec;
 use crate::host;
-use crate::probe::{Origin, Probe};
+use crate::probe::{Kind, Origin, Probe};
 use std::collections::{BTreeMap, BTreeSet};
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 /// Sends one origin's probes; `None` for a probe not sent.
 pub(crate) trait Sender {
     fn send(&self, origin: &Origin, targets: &[Destination]) -> Result<Vec<Option<bool>>, VerifyError>;
+
+    /// What container `container`'s agent prints for `__probe source DEST`: the address its
+    /// kernel sends from toward `dest`, or `none`.
+    fn source(&self, container: &str, dest: SocketAddr) -> Result<String, VerifyError>;
+}
+
+/// The agent arguments of a `route` probe: the source address toward the stand-in internet.
+pub(crate) fn source_args(dest: SocketAddr) -> Vec<String> {
+    vec!["__probe".to_owned(), "source".into(), dest.to_string()]
+}
+
+/// Observe every `route` probe (once: a route is no listener that may not be up yet): the
+/// container's source address toward the stand-in internet against the model's, the address
+/// it has on the network its default route should go through (§1.3).
+fn observe_routes(probes: &mut [Probe], sender: &dyn Sender) -> Result<(), VerifyError> {
+    let dest = SocketAddr::new(host::INET_NS.into(), PROBE_PORT);
+    for p in probes.iter_mut().filter(|p| p.kind == Kind::Route && p.observed.is_none()) {
+        let Origin::Container(id) = &p.origin else { continue };
+        let engine_source = sender.source(id, dest)?.trim().to_owned();
+        let model = p.target.addr.ip();
+        p.observed = Some(engine_source.parse::<IpAddr>().is_ok_and(|a| a == model));
+        p.detail.push_str(&format!(": model source {model}, engine {engine_source}"));
+    }
+    Ok(())
 }
 
 /// Try every probe that needs sending (not the `inspect` ones, observed when planned), grouped
 /// by origin, then once more those that failed: a listener that was not up yet (seen right
 /// after deploy) must not read as "blocked". A success is never retried: nothing can answer
-/// the one-line exchange but the probe agent.
+/// the one-line exchange but the probe agent. The `route` probes are observed first, once.
 pub(crate) fn send_all(
     probes: &mut [Probe],
     sender: &dyn Sender,
     started: Instant,
     deadline: Duration,
 ) -> Result<(), VerifyError> {
+    observe_routes(probes, sender)?;
     for pass in 0..2 {
         let pending: Vec<usize> = (0..probes.len())
-            .filter(|i| probes[*i].origin != Origin::Inspect)
+            .filter(|i| probes[*i].origin != Origin::Inspect && probes[*i].kind != Kind::Route)
             .filter(|i| if pass == 0 { probes[*i].observed.is_none() } else { probes[*i].observed == Some(false) })
             .collect();
         let origins: BTreeSet<Origin> = pending.iter().map(|i| probes[*i].origin.clone()).collect();
@@ -103,6 +130,14 @@ impl Sender for Live<'_> {
                 answers(&out.stdout, &out.stderr, "ip netns exec", targets)?
             }
         })
+    }
+
+    fn source(&self, container: &str, dest: SocketAddr) -> Result<String, VerifyError> {
+        let (stdout, stderr) = self.engine.exec_probe(container, &source_args(dest), Duration::from_secs(30))?;
+        if stdout.trim().is_empty() {
+            return Err(VerifyError::NoAnswer { program: "docker exec".into(), stderr: stderr.trim().to_owned() });
+        }
+        Ok(stdout)
     }
 }
 

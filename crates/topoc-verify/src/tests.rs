@@ -75,6 +75,9 @@ pub(crate) struct FakeEngine {
     pub(crate) networks: Vec<inspect::Network>,
     /// Which targets (as `Target` displays them) answer which origin.
     pub(crate) answers: BTreeMap<(Origin, String), bool>,
+    /// The source address each container's kernel picks toward the stand-in internet (the
+    /// `route` probes); `none` for a container not in the table.
+    pub(crate) sources: BTreeMap<String, IpAddr>,
     pub(crate) calls: Mutex<Vec<String>>,
 }
 
@@ -165,6 +168,10 @@ impl Engine for FakeEngine {
         Ok(())
     }
     fn exec_probe(&self, container: &str, args: &[String], _: Duration) -> Result<(String, String), VerifyError> {
+        if args.get(1).is_some_and(|a| a == "source") {
+            let shown = self.sources.get(container).map_or_else(|| "none".to_owned(), IpAddr::to_string);
+            return Ok((format!("{shown}\n"), String::new()));
+        }
         // The agent's own output format, from the table.
         let targets = args.iter().skip_while(|a| !a.contains(':')).filter_map(|a| a.parse::<Destination>().ok());
         let out = targets
@@ -197,6 +204,10 @@ impl Sender for FakeEngine {
             _ => Ok(targets.iter().map(|t| Some(self.answer(origin, t))).collect()),
         }
     }
+
+    fn source(&self, container: &str, dest: std::net::SocketAddr) -> Result<String, VerifyError> {
+        self.exec_probe(container, &crate::send::source_args(dest), Duration::from_secs(1)).map(|(out, _)| out)
+    }
 }
 
 /// The fake engine's containers, as the run reads them.
@@ -217,6 +228,7 @@ pub(crate) fn probe_all(topo: &Topology, engine: &FakeEngine) -> Vec<Probe> {
         lan_hosts: &lan,
         host_port: 47_001,
         host_addr: None,
+        forward_drop: None,
         target: Target::Compose,
         instance_bound: crate::plan::INSTANCE_BOUND,
     };
@@ -367,4 +379,38 @@ fn teardown_undoes_what_the_run_recorded_once() {
     assert!(cleanup.run(&engine).is_empty());
     let calls = engine.calls.lock().expect("calls").clone();
     assert_eq!(calls, [format!("down {PROJECT}"), "swarm leave".into(), "rmi topoc-probe:test".into()]);
+}
+
+#[test]
+fn a_route_probe_compares_the_agents_source_address_with_the_model() {
+    let topo = topology(
+        "topology: t
+networks:
+  a-first: { subnet: 10.66.1.0/24, egress: true }
+  z-last: { subnet: 10.66.2.0/24, egress: true }
+services:
+  plain: { image: x, networks: { a-first: { ip: .5 }, z-last: { ip: .5 } } }
+",
+    );
+    let mut engine = FakeEngine {
+        containers: vec![container("c-plain", "plain", &[("a-first", "10.66.1.5"), ("z-last", "10.66.2.5")])],
+        networks: vec![
+            network("a-first", "10.66.1.0/24", Some("10.66.1.1")),
+            network("z-last", "10.66.2.0/24", Some("10.66.2.1")),
+        ],
+        ..FakeEngine::default()
+    };
+    // The model: no priority, the network name decides (`a-first`).
+    engine.sources.insert("c-plain".into(), ip("10.66.1.5"));
+    let probes = probe_all(&topo, &engine);
+    let route = find(&probes, Kind::Route, "plain", "external", "through `a-first`");
+    assert_eq!((route.expected, route.observed), (true, Some(true)), "{route:?}");
+    assert!(route.detail.ends_with(": model source 10.66.1.5, engine 10.66.1.5"), "{route:?}");
+    // An engine that routes out through the other network is a mismatch; one with no route too.
+    engine.sources.insert("c-plain".into(), ip("10.66.2.5"));
+    let probes = probe_all(&topo, &engine);
+    assert!(find(&probes, Kind::Route, "plain", "external", "engine 10.66.2.5").mismatch());
+    engine.sources.clear();
+    let probes = probe_all(&topo, &engine);
+    assert!(find(&probes, Kind::Route, "plain", "external", "engine none").mismatch());
 }

@@ -41,6 +41,8 @@ enum Mode {
         timeout_ms: u64,
         targets: Vec<String>,
     },
+    /// Print the address this namespace sends from toward `IP:PORT` (its route), or `none`.
+    Source { dest: String },
 }
 
 pub(crate) fn exec(args: &ProbeArgs) -> Exit {
@@ -91,6 +93,15 @@ pub(crate) fn exec(args: &ProbeArgs) -> Exit {
                 }
                 std::thread::sleep(Duration::from_millis(*every_ms));
             }
+            Exit::Ok
+        }
+        Mode::Source { dest } => {
+            let Ok(dest) = dest.parse() else {
+                let _ = writeln!(std::io::stderr(), "probe: bad destination `{dest}` (expected IP:PORT)");
+                return Exit::Failure;
+            };
+            let shown = agent::source_address(dest).map_or_else(|| "none".to_owned(), |a| a.to_string());
+            let _ = writeln!(std::io::stdout(), "{shown}");
             Exit::Ok
         }
     }

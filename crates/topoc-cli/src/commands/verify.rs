@@ -204,7 +204,14 @@ pub(crate) fn exec(args: &VerifyArgs, reporter: &Reporter) -> Exit {
             return Exit::Failure;
         }
     };
-    let mut spec_args = args.spec.clone_for_engine(&engine);
+    // The engine's configuration is part of its profile: without the userland proxy, published
+    // ports behave differently (§3.4).
+    let profile = if topoc_verify::userland_proxy_enabled() {
+        engine.clone()
+    } else {
+        format!("{engine}:{}", topoc_reach::NO_USERLAND_PROXY)
+    };
+    let mut spec_args = args.spec.clone_for_engine(&profile);
     spec_args.format = args.spec.format;
     let mut outcome = match pipeline::compile(&spec_args, reporter, args.target) {
         Ok(o) => o,
@@ -293,7 +300,8 @@ fn table(r: &topoc_verify::Report, all: bool) -> String {
         ));
         for p in rows {
             // Inspect probes compare values, not connections: say "model" and "same"/"differs".
-            let compares = matches!(p.kind, topoc_verify::Kind::Address | topoc_verify::Kind::Gateway);
+            let compares =
+                matches!(p.kind, topoc_verify::Kind::Address | topoc_verify::Kind::Gateway | topoc_verify::Kind::Route);
             let obs = match (p.observed, compares) {
                 (Some(true), false) => "reach",
                 (Some(false), false) => "blocked",
