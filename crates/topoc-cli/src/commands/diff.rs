@@ -211,6 +211,9 @@ pub(crate) fn exec(args: &DiffArgs, reporter: &Reporter) -> Exit {
         DiffFailOn::AnyChange => !diff.is_empty(),
         DiffFailOn::Never => false,
     };
+    // The process exits next: freeing both compiled sides one allocation at a time (about a
+    // tenth of a diff's instructions at 2,000 services, callgrind) buys nothing.
+    std::mem::forget((old, new, diff));
     if fails { Exit::Findings } else { Exit::Ok }
 }
 
