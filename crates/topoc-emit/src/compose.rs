@@ -43,6 +43,8 @@ pub struct NetworkView {
     pub enable_ipv6: bool,
     pub driver_opts: Vec<(String, String)>,
     pub ipam: Vec<IpamView>,
+    pub ipam_driver: Option<String>,
+    pub ipam_options: Vec<(String, String)>,
     pub labels: Vec<(String, String)>,
     /// Carried keys and `x-` extensions, as JSON values.
     pub carried: CarriedKeys,
@@ -53,6 +55,8 @@ pub struct IpamView {
     pub subnet: String,
     pub gateway: Option<String>,
     pub ip_range: Option<String>,
+    /// `aux_addresses` of this subnet's family: (name, address).
+    pub aux_addresses: Vec<(String, String)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -422,6 +426,12 @@ fn network(n: &topoc_model::Network) -> NetworkView {
                 subnet: s.net.to_string(),
                 gateway: gateway.map(|g| g.to_string()),
                 ip_range: n.ip_range.filter(|r| r.network().is_ipv6() == v6).map(|r| r.to_string()),
+                aux_addresses: n
+                    .aux_addresses
+                    .iter()
+                    .filter(|a| a.address.is_ipv6() == v6)
+                    .map(|a| (esc(&a.name), a.address.to_string()))
+                    .collect(),
             });
         }
     }
@@ -436,6 +446,8 @@ fn network(n: &topoc_model::Network) -> NetworkView {
         enable_ipv6,
         driver_opts,
         ipam: if n.external { Vec::new() } else { ipam },
+        ipam_driver: n.ipam_driver.as_deref().filter(|_| !n.external).map(esc),
+        ipam_options: if n.external { Vec::new() } else { esc_pairs(&n.ipam_options) },
         labels: esc_pairs(&n.labels),
         carried: n.carried.clone(),
     }
@@ -601,6 +613,8 @@ fields!(NetworkView {
     enable_ipv6,
     driver_opts,
     ipam,
+    ipam_driver,
+    ipam_options,
     labels,
     carried
 });

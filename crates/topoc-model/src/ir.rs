@@ -140,6 +140,12 @@ pub struct Network {
     pub ip_range: Option<IpNet>,
     pub subnet6: Option<Subnet>,
     pub gateway6: Option<IpAddr>,
+    /// Addresses the engine's IPAM must not hand out (Compose's `aux_addresses`), by name, in
+    /// the spec's order; static addresses must avoid them and ranges skip them.
+    pub aux_addresses: Vec<AuxAddress>,
+    /// The IPAM driver (`ipam.driver`) and its options, when the spec names them.
+    pub ipam_driver: Option<String>,
+    pub ipam_options: Vec<(String, String)>,
     /// Members reach the outside world; false means `internal: true`.
     pub egress: bool,
     pub egress_span: Span,
@@ -160,7 +166,20 @@ pub struct Network {
     pub predefined: bool,
 }
 
+/// A reserved address of a network (`aux_addresses`).
+#[derive(Debug, Clone)]
+pub struct AuxAddress {
+    pub name: String,
+    pub address: IpAddr,
+    pub span: Span,
+}
+
 impl Network {
+    /// The reserved address `addr` is, if it is one.
+    pub fn aux_address(&self, addr: IpAddr) -> Option<&AuxAddress> {
+        self.aux_addresses.iter().find(|a| a.address == addr)
+    }
+
     /// The gateway of `subnet` on the engine: the declared `gateway`, else the one Docker's IPAM
     /// takes ([`crate::ipam::default_gateway`], which follows `ip_range`). The emitters write it
     /// out, so the artifact does not leave it to the engine.

@@ -134,6 +134,13 @@ spec_struct! {
         pub subnet6: Option<Sp<String>>,
         /// IPv6 gateway, absolute or as a host offset.
         pub gateway6: Option<Sp<Address>>,
+        /// Addresses the engine's IPAM must not hand out, by name (Compose's
+        /// `ipam.config[].aux_addresses`, written into the config of the subnet holding each):
+        /// absolute or a host offset; topoc reserves them too.
+        #[serde(default)]
+        pub aux_addresses: Map<Sp<Address>>,
+        /// Compose's `ipam` with its `driver` and `options`; the address plan is the keys above.
+        pub ipam: Option<Sp<IpamSpec>>,
         /// Whether members reach the outside world (default: `defaults.egress`, else false,
         /// which makes the network `internal`).
         pub egress: Option<Sp<bool>>,
@@ -163,6 +170,18 @@ spec_struct! {
         /// Whether the network gives its members IPv4 addresses (Compose's `enable_ipv4`,
         /// default true; engine 28+).
         pub enable_ipv4: Option<Carried<bool>>,
+    }
+}
+
+spec_struct! {
+    /// Compose's `ipam` of a network, without `config`: topoc writes that from the network's
+    /// `subnet`, `gateway`, `ip_range`, `subnet6`, `gateway6` and `aux_addresses`.
+    pub struct IpamSpec ("ipam") {
+        /// The IPAM driver (default: the engine's `default`).
+        pub driver: Option<Sp<String>>,
+        /// Options passed to the IPAM driver unchanged.
+        #[serde(default)]
+        pub options: Map<Sp<Text>>,
     }
 }
 

@@ -832,18 +832,28 @@ fn static_addresses(
             {
                 return (Vec::new(), range.span);
             }
-            if r.len() < u128::from(replicas) {
+            // The network's reserved addresses (`aux_addresses`) are skipped, as the engine's
+            // IPAM would refuse them.
+            let reserved: Vec<IpAddr> = topo.network(network).aux_addresses.iter().map(|a| a.address).collect();
+            let free = r.len_avoiding(&reserved);
+            if free < u128::from(replicas) {
+                let skipped = r.len() - free;
+                let note = if skipped > 0 {
+                    format!(" once {skipped} reserved by `aux_addresses` are left out")
+                } else {
+                    String::new()
+                };
                 cx.push(
                     Diagnostic::new(
                         Code::RangeTooSmall,
-                        format!("range {}-{} holds {} addresses for {replicas} replicas", r.first, r.last, r.len()),
+                        format!("range {}-{} holds {free} addresses for {replicas} replicas{note}", r.first, r.last),
                     )
                     .primary(range.span, "too small")
                     .help("widen the range or lower `replicas`"),
                 );
                 return (Vec::new(), range.span);
             }
-            (r.take(replicas), range.span)
+            (r.take_avoiding(replicas, &reserved), range.span)
         }
         (None, None) => (Vec::new(), name.span),
     }
