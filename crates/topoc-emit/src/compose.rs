@@ -172,6 +172,8 @@ pub struct DeployView {
 pub struct ResourcesView {
     pub cpus: Option<String>,
     pub memory: Option<String>,
+    /// `pids`, `devices`, `generic_resources`, as JSON.
+    pub carried: CarriedKeys,
 }
 
 #[derive(Debug, Serialize)]
@@ -514,8 +516,11 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
     let volumes = s.mounts.iter().map(|m| mount_view(topo, m)).collect();
     let d = &s.deploy;
     let resources = |r: &topoc_model::Resources| {
-        (r.cpus.is_some() || r.memory.is_some())
-            .then(|| ResourcesView { cpus: r.cpus.as_deref().map(esc), memory: r.memory.as_deref().map(esc) })
+        (r.cpus.is_some() || r.memory.is_some() || !r.carried.is_empty()).then(|| ResourcesView {
+            cpus: r.cpus.as_deref().map(esc),
+            memory: r.memory.as_deref().map(esc),
+            carried: r.carried.clone(),
+        })
     };
     let deploy = DeployView {
         mode: d.mode.map(|m| m.as_str().to_owned()),

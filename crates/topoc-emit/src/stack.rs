@@ -313,8 +313,12 @@ fn service(topo: &Topology, s: &Service, host_key: &str) -> ServiceView {
         .collect();
     let d = &s.deploy;
     let resources = |r: &topoc_model::Resources| {
-        (r.cpus.is_some() || r.memory.is_some())
-            .then(|| ResourcesView { cpus: r.cpus.as_deref().map(esc), memory: r.memory.as_deref().map(esc) })
+        (r.cpus.is_some() || r.memory.is_some()).then(|| ResourcesView {
+            // `pids`, `devices`, `generic_resources` are the carried-key feature here.
+            cpus: r.cpus.as_deref().map(esc),
+            memory: r.memory.as_deref().map(esc),
+            carried: Vec::new(),
+        })
     };
     let deploy = DeployView {
         mode: d.mode.map(|m| m.as_str().to_owned()),

@@ -615,6 +615,11 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
         for (key, _) in s.carried.iter().filter(|(k, _)| !k.starts_with("x-")) {
             add!(Feature::CarriedKey, s.span, format!("`{}` sets `{key}`", s.name));
         }
+        for (group, r) in [("limits", &s.deploy.limits), ("reservations", &s.deploy.reservations)] {
+            for (key, _) in &r.carried {
+                add!(Feature::CarriedKey, s.span, format!("`{}` sets `deploy.{group}.{key}`", s.name));
+            }
+        }
         for a in &s.attachments {
             for (key, _) in &a.carried {
                 let network = &topo.network(a.network).name;

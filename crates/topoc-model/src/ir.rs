@@ -325,6 +325,8 @@ pub struct Deploy {
 pub struct Resources {
     pub cpus: Option<String>,
     pub memory: Option<String>,
+    /// Compose's `pids`, `devices` and `generic_resources`, as JSON.
+    pub carried: CarriedKeys,
 }
 
 #[derive(Debug, Clone)]

@@ -212,11 +212,6 @@ pub const NESTED: &[(&str, &str, &str)] = &[
         "write the address plan with the network's own keys: `subnet`, `gateway`, `ip_range`, `subnet6`, `gateway6` (or `pool`) and `aux_addresses`; topoc writes `ipam.config` from them",
     ),
     ("deploy", "replicas", "`replicas` is a key of the service itself: topoc plans addresses per replica"),
-    (
-        "deploy",
-        "resources",
-        "write `limits` and `reservations` directly under `deploy`; `resources.devices` and generic resources are not carried yet",
-    ),
 ];
 
 /// Why topoc refuses a Compose key in `context`, if it is one it refuses.

@@ -1239,3 +1239,69 @@ mod tests {
         assert_eq!(refused("8005-8000:80"), Some("the range ends before it starts"));
     }
 }
+
+/// `count` of a device reservation (`deploy.resources.reservations.devices[].count`): a number
+/// of devices, or `all` (which Compose reads as -1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceCount {
+    All,
+    Devices(u32),
+}
+
+impl Decode for DeviceCount {
+    fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
+        match node.as_scalar() {
+            Some("all") => Some(DeviceCount::All),
+            Some(text) if text.parse::<u32>().is_ok() => text.parse().ok().map(DeviceCount::Devices),
+            _ => {
+                d.type_error(node, "a number of devices, or `all`");
+                None
+            }
+        }
+    }
+}
+
+impl JsonSchema for DeviceCount {
+    fn schema_name() -> Cow<'static, str> {
+        "DeviceCount".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "oneOf": [{ "type": "integer", "minimum": 0 }, { "const": "all" }], "description": "a number of devices, or all" })
+    }
+}
+
+spec_struct! {
+    /// A device reservation: devices with the given capabilities, from a driver.
+    pub struct DeviceRequestSpec ("a device reservation") {
+        /// Capabilities the devices must have, e.g. `[gpu]`. Required.
+        pub capabilities: Vec<Sp<Str>>,
+        /// The device driver, e.g. `nvidia`.
+        pub driver: Option<Sp<Str>>,
+        /// How many devices: a number or `all`. Exclusive with `device_ids`.
+        pub count: Option<Sp<DeviceCount>>,
+        /// The devices by id. Exclusive with `count`.
+        #[serde(default)]
+        pub device_ids: Vec<Sp<Str>>,
+        /// Driver options.
+        #[serde(default)]
+        pub options: Map<Sp<Text>>,
+    }
+}
+
+spec_struct! {
+    /// A Swarm generic resource: `{ discrete_resource_spec: { kind, value } }`.
+    pub struct GenericResourceSpec ("a generic resource") {
+        /// A countable resource of a kind, e.g. `{ kind: gpu, value: 2 }`.
+        pub discrete_resource_spec: Option<Sp<DiscreteResourceSpec>>,
+    }
+}
+
+spec_struct! {
+    /// A countable resource.
+    pub struct DiscreteResourceSpec ("a discrete resource") {
+        /// The resource's kind, as the nodes advertise it.
+        pub kind: Sp<Str>,
+        /// How many.
+        pub value: Sp<u64>,
+    }
+}

@@ -670,6 +670,9 @@ spec_struct! {
         pub limits: Option<ResourcesSpec>,
         /// Resource reservations.
         pub reservations: Option<ResourcesSpec>,
+        /// Compose's form of `limits` and `reservations`: `resources: { limits, reservations }`.
+        /// Exclusive with the flat keys.
+        pub resources: Option<Sp<DeployResourcesSpec>>,
         /// Swarm endpoint mode: `vip` (default) or `dnsrr`.
         pub endpoint_mode: Option<Sp<EndpointMode>>,
         /// Swarm restart condition: `none`, `on-failure` or `any`.
@@ -750,6 +753,25 @@ spec_struct! {
         pub cpus: Option<Sp<Text>>,
         /// Memory, e.g. `512M`.
         pub memory: Option<Sp<String>>,
+        /// The most processes (limits only).
+        pub pids: Option<Carried<u64>>,
+        /// Device reservations, e.g. GPUs: `[{ capabilities: [gpu], count: all }]`
+        /// (reservations only).
+        pub devices: Option<Carried<Vec<crate::forms::DeviceRequestSpec>>>,
+        /// Swarm generic resources (reservations only).
+        pub generic_resources: Option<Carried<Vec<crate::forms::GenericResourceSpec>>>,
+    }
+}
+
+carried_keys!(ResourcesSpec { pids, devices, generic_resources } without_extensions);
+
+spec_struct! {
+    /// Compose's `deploy.resources`: the same `limits` and `reservations` as topoc's flat form.
+    pub struct DeployResourcesSpec ("deploy.resources") {
+        /// Resource limits.
+        pub limits: Option<ResourcesSpec>,
+        /// Resource reservations.
+        pub reservations: Option<ResourcesSpec>,
     }
 }
 
