@@ -157,6 +157,8 @@ pub struct PortView {
 pub struct DeployView {
     pub mode: Option<String>,
     pub placement: Vec<String>,
+    /// `preferences`, `max_replicas_per_node`, as JSON.
+    pub placement_carried: CarriedKeys,
     pub limits: Option<ResourcesView>,
     pub reservations: Option<ResourcesView>,
     pub endpoint_mode: Option<String>,
@@ -525,6 +527,7 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
     let deploy = DeployView {
         mode: d.mode.map(|m| m.as_str().to_owned()),
         placement: d.placement.iter().map(|p| esc(p)).collect(),
+        placement_carried: d.placement_carried.clone(),
         limits: resources(&d.limits),
         reservations: resources(&d.reservations),
         endpoint_mode: d.endpoint_mode.map(|m| m.as_str().to_owned()),
@@ -537,6 +540,7 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
     let has_deploy = !deploy.carried.is_empty()
         || deploy.mode.is_some()
         || !deploy.placement.is_empty()
+        || !deploy.placement_carried.is_empty()
         || deploy.limits.is_some()
         || deploy.reservations.is_some()
         || deploy.endpoint_mode.is_some()

@@ -559,8 +559,10 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
                 );
             }
         }
-        if !d.placement.is_empty() {
-            add!(Feature::Placement, s.span, format!("`{name}`: {}", d.placement.join(", ")));
+        if !d.placement.is_empty() || !d.placement_carried.is_empty() {
+            let keys = d.placement_carried.iter().map(|(k, _)| format!("`{k}`"));
+            let what: Vec<String> = d.placement.iter().cloned().chain(keys).collect();
+            add!(Feature::Placement, s.span, format!("`{name}`: {}", what.join(", ")));
         }
         let nested_update = d.carried.iter().any(|(k, _)| k == "update_config" || k == "rollback_config");
         if d.update_parallelism.is_some() || d.update_delay.is_some() || nested_update {
@@ -614,6 +616,9 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
     for s in &topo.services {
         for (key, _) in s.carried.iter().filter(|(k, _)| !k.starts_with("x-")) {
             add!(Feature::CarriedKey, s.span, format!("`{}` sets `{key}`", s.name));
+        }
+        for (key, _) in &s.deploy.placement_carried {
+            add!(Feature::CarriedKey, s.span, format!("`{}` sets `deploy.placement.{key}`", s.name));
         }
         for (group, r) in [("limits", &s.deploy.limits), ("reservations", &s.deploy.reservations)] {
             for (key, _) in &r.carried {

@@ -310,6 +310,8 @@ pub struct Relay {
 pub struct Deploy {
     pub mode: Option<DeployMode>,
     pub placement: Vec<String>,
+    /// Compose's `placement.preferences` and `placement.max_replicas_per_node`, as JSON.
+    pub placement_carried: CarriedKeys,
     pub limits: Resources,
     pub reservations: Resources,
     pub endpoint_mode: Option<EndpointMode>,

@@ -1305,3 +1305,80 @@ spec_struct! {
         pub value: Sp<u64>,
     }
 }
+
+/// `deploy.placement`: topoc's list of constraints, or Compose's mapping `{ constraints,
+/// preferences, max_replicas_per_node }`; both mean the same constraints.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    /// Placement constraints, e.g. `node.role == manager`.
+    pub constraints: Vec<Sp<String>>,
+    /// Compose's `preferences`, e.g. `[{ spread: node.labels.zone }]`.
+    pub preferences: Option<crate::carried::Carried<Vec<PlacementPreferenceSpec>>>,
+    /// Compose's `max_replicas_per_node`.
+    pub max_replicas_per_node: Option<crate::carried::Carried<u64>>,
+}
+
+impl Placement {
+    /// `preferences` and `max_replicas_per_node`, with the JSON Compose is to read.
+    pub fn carried(&self) -> Vec<(String, crate::carried::Json)> {
+        let mut out = Vec::new();
+        if let Some(p) = &self.preferences {
+            out.push(("preferences".to_owned(), p.json.clone()));
+        }
+        if let Some(m) = &self.max_replicas_per_node {
+            out.push(("max_replicas_per_node".to_owned(), m.json.clone()));
+        }
+        out
+    }
+}
+
+spec_struct! {
+    /// Compose's long form of `deploy.placement`.
+    pub struct PlacementSpec ("placement") {
+        /// Placement constraints.
+        #[serde(default)]
+        pub constraints: Vec<Sp<String>>,
+        /// Spread preferences.
+        pub preferences: Option<crate::carried::Carried<Vec<PlacementPreferenceSpec>>>,
+        /// The most tasks of the service on one node.
+        pub max_replicas_per_node: Option<crate::carried::Carried<u64>>,
+    }
+}
+
+spec_struct! {
+    /// A placement preference: spread tasks over the values of a node label.
+    pub struct PlacementPreferenceSpec ("a placement preference") {
+        /// The label to spread over, e.g. `node.labels.zone`.
+        pub spread: Sp<Str>,
+    }
+}
+
+impl Decode for Placement {
+    fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
+        match &node.kind {
+            NodeKind::Seq(_) => Some(Placement { constraints: Vec::decode(node, d)?, ..Placement::default() }),
+            _ => {
+                let long = PlacementSpec::decode(node, d)?;
+                Some(Placement {
+                    constraints: long.constraints,
+                    preferences: long.preferences,
+                    max_replicas_per_node: long.max_replicas_per_node,
+                })
+            }
+        }
+    }
+    fn missing() -> Option<Self> {
+        Some(Placement::default())
+    }
+}
+
+impl JsonSchema for Placement {
+    fn schema_name() -> Cow<'static, str> {
+        "Placement".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let list = generator.subschema_for::<Vec<String>>();
+        let long = generator.subschema_for::<PlacementSpec>();
+        json_schema!({ "oneOf": [list, long], "description": "placement constraints, or Compose's { constraints, preferences, max_replicas_per_node }" })
+    }
+}

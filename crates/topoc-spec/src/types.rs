@@ -663,9 +663,10 @@ spec_struct! {
     pub struct DeploySpec ("deploy") {
         /// `replicated` (default) or `global`.
         pub mode: Option<Sp<DeployMode>>,
-        /// Placement constraints, e.g. `node.role == manager`.
+        /// Placement constraints, e.g. `[node.role == manager]`, or Compose's mapping
+        /// `{ constraints, preferences, max_replicas_per_node }`.
         #[serde(default)]
-        pub placement: Vec<Sp<String>>,
+        pub placement: crate::forms::Placement,
         /// Resource limits.
         pub limits: Option<ResourcesSpec>,
         /// Resource reservations.

@@ -418,7 +418,8 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
     };
     let deploy = Deploy {
         mode: d.and_then(|d| d.mode.as_ref().map(|m| m.value)),
-        placement: d.map(|d| d.placement.iter().map(|p| p.value.clone()).collect()).unwrap_or_default(),
+        placement: d.map(|d| d.placement.constraints.iter().map(|p| p.value.clone()).collect()).unwrap_or_default(),
+        placement_carried: d.map(|d| d.placement.carried()).unwrap_or_default(),
         limits: d.map(|d| resources(deploy_limits(d))).unwrap_or_default(),
         reservations: d.map(|d| resources(deploy_reservations(d))).unwrap_or_default(),
         endpoint_mode: d.and_then(|d| d.endpoint_mode.as_ref().map(|m| m.value)),
