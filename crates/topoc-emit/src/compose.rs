@@ -386,7 +386,7 @@ pub fn model(topo: &Topology, provenance: &Provenance) -> ComposeModel {
                 external: v.external,
                 driver: v.driver.as_deref().map(esc),
                 driver_opts: esc_pairs(&v.driver_opts),
-                labels: esc_pairs(&v.labels),
+                labels: v.labels.clone(),
                 carried: v.carried.clone(),
             })
             .collect(),
@@ -452,7 +452,7 @@ fn network(n: &topoc_model::Network) -> NetworkView {
         ipam: if n.external { Vec::new() } else { ipam },
         ipam_driver: n.ipam_driver.as_deref().filter(|_| !n.external).map(esc),
         ipam_options: if n.external { Vec::new() } else { esc_pairs(&n.ipam_options) },
-        labels: esc_pairs(&n.labels),
+        labels: n.labels.clone(),
         carried: n.carried.clone(),
     }
 }
@@ -534,7 +534,7 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
         restart_condition: d.restart_condition.as_deref().map(esc),
         update_parallelism: d.update_parallelism,
         update_delay: d.update_delay.as_deref().map(esc),
-        labels: esc_pairs(&d.labels),
+        labels: d.labels.clone(),
         carried: d.carried.clone(),
     };
     let has_deploy = !deploy.carried.is_empty()
@@ -587,7 +587,7 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
         restart: s.restart.map(|r| r.as_str().to_owned()),
         gpus: s.gpus.as_deref().map(esc),
         working_dir: s.working_dir.as_deref().map(esc),
-        labels: esc_pairs(&s.labels),
+        labels: s.labels.clone(),
         carried: s.carried.clone(),
     }
 }

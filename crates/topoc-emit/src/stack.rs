@@ -208,7 +208,7 @@ pub fn model(topo: &Topology, provenance: &Provenance) -> StackModel {
                 external: v.external,
                 driver: v.driver.as_deref().map(esc),
                 driver_opts: esc_pairs(&v.driver_opts),
-                labels: esc_pairs(&v.labels),
+                labels: v.labels.clone(),
                 carried: extensions(&v.carried),
             })
             .collect(),
@@ -260,7 +260,7 @@ fn network(n: &topoc_model::Network) -> NetworkView {
         attachable: n.attachable,
         driver_opts,
         subnet: n.subnet.as_ref().filter(|s| s.net.network().is_ipv4()).map(|s| s.net.to_string()),
-        labels: esc_pairs(&n.labels),
+        labels: n.labels.clone(),
     }
 }
 
@@ -334,7 +334,7 @@ fn service(topo: &Topology, s: &Service, host_key: &str) -> ServiceView {
             .or_else(|| s.restart.map(|r| restart_condition(r).to_owned())),
         update_parallelism: d.update_parallelism,
         update_delay: d.update_delay.as_deref().map(esc),
-        labels: esc_pairs(&d.labels),
+        labels: d.labels.clone(),
         carried: d.carried.clone(),
     };
     let has_deploy = !deploy.carried.is_empty()
@@ -382,7 +382,7 @@ fn service(topo: &Topology, s: &Service, host_key: &str) -> ServiceView {
         hostname: s.hostname.as_deref().map(esc),
         dns: s.dns.iter().map(|x| esc(x)).collect(),
         extra_hosts: s.extra_hosts.iter().map(|(h, ip)| esc(&format!("{h}:{ip}"))).collect(),
-        labels: esc_pairs(&s.labels),
+        labels: s.labels.clone(),
         extensions: extensions(&s.carried),
     }
 }

@@ -400,8 +400,8 @@ fn secrets(section: &Node, definition: &str, cx: &Context<'_>, diags: &mut Diagn
 
 /// How a value's scalars are read into the spec: Compose reads `$$` as a literal `$` and
 /// interpolates `$VAR`; the spec's text is literal, and a value Compose is to fill in is written
-/// `{ interpolate: "..." }`, which the spec takes in `image`, environment values and the values
-/// of carried keys (docs/spec.md, "Interpolation"). Elsewhere (names, addresses, ports,
+/// `{ interpolate: "..." }`, which the spec takes in `image`, environment values, the label
+/// values of services, networks and volumes, and the values of carried keys (docs/spec.md, "Interpolation"). Elsewhere (names, addresses, ports,
 /// networks, mounts) topoc needs the value, and an interpolation there is not carried.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Text {
@@ -443,8 +443,9 @@ fn literal_text(spec: &mut Node, diags: &mut Diagnostics) {
 
 /// Whether the spec takes `{ interpolate: ... }` in the values of this key.
 fn takes_interpolation(context: &str, key: &str) -> bool {
-    use topoc_spec::compose_keys::{KEYS, SERVICE, Status};
+    use topoc_spec::compose_keys::{KEYS, NETWORK, SERVICE, Status, VOLUME};
     (context == SERVICE && matches!(key, "image" | "environment"))
+        || ([SERVICE, NETWORK, VOLUME].contains(&context) && key == "labels")
         || KEYS.iter().any(|(c, k, s)| *c == context && *k == key && *s == Status::Carried)
 }
 

@@ -155,6 +155,8 @@ pub struct Network {
     pub parent: Option<String>,
     pub mode: Option<String>,
     pub driver_opts: Vec<(String, String)>,
+    /// Labels as Compose text (a literal `$` doubled, an interpolation as written), as for
+    /// services, volumes and `deploy.labels`.
     pub labels: Vec<(String, String)>,
     pub origin: Origin,
     /// Carried keys and `x-` extensions.

@@ -674,7 +674,9 @@ impl JsonSchema for Environment {
     }
 }
 
-/// Labels: a mapping, or Compose's list of `key=value` (`key` alone is an empty value).
+/// Labels: a mapping, or Compose's list of `key=value` (`key` alone is an empty value). A
+/// mapping's value may be `{ interpolate: "${VAR}" }`. The values are held as Compose text:
+/// a literal `$` doubled, an interpolation as written.
 #[derive(Debug, Clone, Default)]
 pub struct Labels(pub Map<Sp<Text>>);
 
@@ -688,7 +690,30 @@ impl std::ops::Deref for Labels {
 impl Decode for Labels {
     fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
         let NodeKind::Seq(items) = &node.kind else {
-            return Map::<Sp<Text>>::decode(node, d).map(Labels);
+            if matches!(node.kind, NodeKind::Null) {
+                return Some(Labels::default());
+            }
+            let entries = d.expect_map(node, "name: value")?;
+            let mut ok = true;
+            let mut out = Vec::with_capacity(entries.len());
+            for (k, v) in entries {
+                let Some(key) = d.key(k) else {
+                    ok = false;
+                    continue;
+                };
+                // A value is Compose text: a literal with `$` doubled, or an interpolation as
+                // written, for Compose to resolve.
+                let value = if is_interpolation(v) {
+                    interpolation(v, d).map(Text)
+                } else {
+                    Text::decode(v, d).map(|t| Text(crate::carried::compose_literal(&t.0)))
+                };
+                match value {
+                    Some(value) => out.push((Sp::new(key.to_owned(), k.span), Sp::new(value, v.span))),
+                    None => ok = false,
+                }
+            }
+            return ok.then_some(Labels(Map { entries: out }));
         };
         let mut entries = Vec::with_capacity(items.len());
         let mut ok = true;
@@ -699,7 +724,8 @@ impl Decode for Labels {
                 continue;
             };
             let (k, v) = text.split_once('=').unwrap_or((text, ""));
-            entries.push((Sp::new(k.to_owned(), item.span), Sp::new(Text(v.to_owned()), item.span)));
+            let value = Text(crate::carried::compose_literal(v));
+            entries.push((Sp::new(k.to_owned(), item.span), Sp::new(value, item.span)));
         }
         ok.then_some(Labels(Map { entries }))
     }
@@ -712,9 +738,10 @@ impl JsonSchema for Labels {
     fn schema_name() -> Cow<'static, str> {
         "Labels".into()
     }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        let interp = g.subschema_for::<crate::carried::Interpolation>();
         json_schema!({ "oneOf": [
-            { "type": "object", "additionalProperties": { "type": ["string", "number", "boolean"] } },
+            { "type": "object", "additionalProperties": { "anyOf": [{ "type": ["string", "number", "boolean"] }, interp] } },
             { "type": "array", "items": { "type": "string" } },
             { "type": "null" }
         ] })
