@@ -245,7 +245,7 @@ _topoc() {
                     return 0
                     ;;
                 --allow-drop)
-                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip host-port-range secret-environment external-secret host-network no-network shared-namespace default-bridge privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipam ipv6 static-address mac gw-priority host-ip host-port-range secret-environment external-secret host-network no-network shared-namespace default-bridge privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)
@@ -327,7 +327,7 @@ _topoc() {
                     return 0
                     ;;
                 --allow-drop)
-                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip host-port-range secret-environment external-secret host-network no-network shared-namespace default-bridge privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipam ipv6 static-address mac gw-priority host-ip host-port-range secret-environment external-secret host-network no-network shared-namespace default-bridge privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)
@@ -897,7 +897,7 @@ _topoc() {
                     return 0
                     ;;
                 --allow-drop)
-                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip host-port-range secret-environment external-secret host-network no-network shared-namespace default-bridge privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipam ipv6 static-address mac gw-priority host-ip host-port-range secret-environment external-secret host-network no-network shared-namespace default-bridge privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -1087,7 +1087,7 @@ _topoc() {
                     return 0
                     ;;
                 --allow-drop)
-                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipv6 static-address mac gw-priority host-ip host-port-range secret-environment external-secret host-network no-network shared-namespace default-bridge privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bridge-network overlay-network local-network icc gateway ip-range ipam ipv6 static-address mac gw-priority host-ip host-port-range secret-environment external-secret host-network no-network shared-namespace default-bridge privileged security-opt gpus depends-on restart endpoint-mode placement update-config deploy-labels cpu-reservation dnsrr-ingress global-replicas ingress-egress carried-key config-source" -- "${cur}"))
                     return 0
                     ;;
                 --out)

@@ -370,7 +370,7 @@ fn docs_compose_keys_is_the_table() {
     }
     for (object, key, reason) in topoc_spec::compose_keys::NESTED {
         if !doc.contains(&format!("| {object} | `{key}` | {reason} |")) {
-            problems.push(format!("## Inside services: no row for `{key}` in {object}"));
+            problems.push(format!("## Inside services and networks: no row for `{key}` in {object}"));
         }
     }
     let table_rows = doc.lines().filter(|l| l.starts_with("| `")).count();

@@ -488,13 +488,16 @@ fn check_model(g: &GenSpec, t: &Topology) -> Result<(), TestCaseError> {
         prop_assert_eq!(&n.name, &gn.name);
         prop_assert_eq!(n.egress, gn.egress);
         prop_assert_eq!(n.subnet.as_ref().map(|s| s.net.to_string()), gn.subnet.map(|o| format!("{}/24", v4(o, None))));
-        let labels: Vec<(String, String)> = gn.labels.iter().map(|(k, v)| (k.clone(), v.text.clone())).collect();
+        // Labels are held as Compose text: a literal `$` doubled.
+        let labels: Vec<(String, String)> =
+            gn.labels.iter().map(|(k, v)| (k.clone(), v.text.replace('$', "$$"))).collect();
         prop_assert_eq!(&n.labels, &labels);
     }
     for (s, gs) in t.services.iter().zip(&g.svcs) {
         let env: Vec<(String, String)> = gs.env.iter().map(|(k, v)| (k.clone(), v.text.clone())).collect();
         prop_assert_eq!(&s.environment, &env, "environment of {}", s.name);
-        let labels: Vec<(String, String)> = gs.labels.iter().map(|(k, v)| (k.clone(), v.text.clone())).collect();
+        let labels: Vec<(String, String)> =
+            gs.labels.iter().map(|(k, v)| (k.clone(), v.text.replace('$', "$$"))).collect();
         prop_assert_eq!(&s.labels, &labels, "labels of {}", s.name);
         match (&s.command, &gs.command) {
             (None, None) => {}
@@ -544,6 +547,13 @@ fn string_map(v: &Json, what: &str) -> Result<Vec<(String, String)>, TestCaseErr
     }
 }
 
+/// Labels as the text they stand for: the model holds Compose text, whose `$$` is a literal
+/// `$` (the generated specs have no interpolations).
+fn literal(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    let undoubled: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.clone(), v.replace("$$", "$"))).collect();
+    sorted(&undoubled)
+}
+
 fn sorted(pairs: &[(String, String)]) -> Vec<(String, String)> {
     let mut v = pairs.to_vec();
     v.sort();
@@ -574,7 +584,7 @@ fn check_artifact(t: &Topology, doc: &Json, view: View) -> Result<(), TestCaseEr
         let what = format!("{view:?} service {}", s.name);
         prop_assert_eq!(undouble(&out["image"], &what)?, s.image.clone());
         prop_assert_eq!(string_map(&out["environment"], &format!("{what} environment"))?, sorted(&s.environment));
-        prop_assert_eq!(string_map(&out["labels"], &format!("{what} labels"))?, sorted(&s.labels));
+        prop_assert_eq!(string_map(&out["labels"], &format!("{what} labels"))?, literal(&s.labels));
         match &s.command {
             None => prop_assert!(out["command"].is_null(), "{what}: unexpected command {}", out["command"]),
             Some(topoc_model::Command::Exec(args)) => {
@@ -630,7 +640,7 @@ fn check_artifact(t: &Topology, doc: &Json, view: View) -> Result<(), TestCaseEr
         let what = format!("{view:?} network {}", n.name);
         prop_assert!(out.is_object(), "{what} is missing");
         prop_assert_eq!(out["internal"].as_bool().unwrap_or(false), !n.egress, "{} internal", what);
-        prop_assert_eq!(string_map(&out["labels"], &what)?, sorted(&n.labels));
+        prop_assert_eq!(string_map(&out["labels"], &what)?, literal(&n.labels));
         let subnets: Vec<String> = out["ipam"]["config"]
             .as_array()
             .map(|c| c.iter().filter_map(|x| x["subnet"].as_str().map(str::to_owned)).collect())

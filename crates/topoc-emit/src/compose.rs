@@ -43,6 +43,8 @@ pub struct NetworkView {
     pub enable_ipv6: bool,
     pub driver_opts: Vec<(String, String)>,
     pub ipam: Vec<IpamView>,
+    pub ipam_driver: Option<String>,
+    pub ipam_options: Vec<(String, String)>,
     pub labels: Vec<(String, String)>,
     /// Carried keys and `x-` extensions, as JSON values.
     pub carried: CarriedKeys,
@@ -53,6 +55,8 @@ pub struct IpamView {
     pub subnet: String,
     pub gateway: Option<String>,
     pub ip_range: Option<String>,
+    /// `aux_addresses` of this subnet's family: (name, address).
+    pub aux_addresses: Vec<(String, String)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -153,6 +157,8 @@ pub struct PortView {
 pub struct DeployView {
     pub mode: Option<String>,
     pub placement: Vec<String>,
+    /// `preferences`, `max_replicas_per_node`, as JSON.
+    pub placement_carried: CarriedKeys,
     pub limits: Option<ResourcesView>,
     pub reservations: Option<ResourcesView>,
     pub endpoint_mode: Option<String>,
@@ -168,6 +174,8 @@ pub struct DeployView {
 pub struct ResourcesView {
     pub cpus: Option<String>,
     pub memory: Option<String>,
+    /// `pids`, `devices`, `generic_resources`, as JSON.
+    pub carried: CarriedKeys,
 }
 
 #[derive(Debug, Serialize)]
@@ -378,7 +386,7 @@ pub fn model(topo: &Topology, provenance: &Provenance) -> ComposeModel {
                 external: v.external,
                 driver: v.driver.as_deref().map(esc),
                 driver_opts: esc_pairs(&v.driver_opts),
-                labels: esc_pairs(&v.labels),
+                labels: v.labels.clone(),
                 carried: v.carried.clone(),
             })
             .collect(),
@@ -422,6 +430,12 @@ fn network(n: &topoc_model::Network) -> NetworkView {
                 subnet: s.net.to_string(),
                 gateway: gateway.map(|g| g.to_string()),
                 ip_range: n.ip_range.filter(|r| r.network().is_ipv6() == v6).map(|r| r.to_string()),
+                aux_addresses: n
+                    .aux_addresses
+                    .iter()
+                    .filter(|a| a.address.is_ipv6() == v6)
+                    .map(|a| (esc(&a.name), a.address.to_string()))
+                    .collect(),
             });
         }
     }
@@ -436,7 +450,9 @@ fn network(n: &topoc_model::Network) -> NetworkView {
         enable_ipv6,
         driver_opts,
         ipam: if n.external { Vec::new() } else { ipam },
-        labels: esc_pairs(&n.labels),
+        ipam_driver: n.ipam_driver.as_deref().filter(|_| !n.external).map(esc),
+        ipam_options: if n.external { Vec::new() } else { esc_pairs(&n.ipam_options) },
+        labels: n.labels.clone(),
         carried: n.carried.clone(),
     }
 }
@@ -502,24 +518,29 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
     let volumes = s.mounts.iter().map(|m| mount_view(topo, m)).collect();
     let d = &s.deploy;
     let resources = |r: &topoc_model::Resources| {
-        (r.cpus.is_some() || r.memory.is_some())
-            .then(|| ResourcesView { cpus: r.cpus.as_deref().map(esc), memory: r.memory.as_deref().map(esc) })
+        (r.cpus.is_some() || r.memory.is_some() || !r.carried.is_empty()).then(|| ResourcesView {
+            cpus: r.cpus.as_deref().map(esc),
+            memory: r.memory.as_deref().map(esc),
+            carried: r.carried.clone(),
+        })
     };
     let deploy = DeployView {
         mode: d.mode.map(|m| m.as_str().to_owned()),
         placement: d.placement.iter().map(|p| esc(p)).collect(),
+        placement_carried: d.placement_carried.clone(),
         limits: resources(&d.limits),
         reservations: resources(&d.reservations),
         endpoint_mode: d.endpoint_mode.map(|m| m.as_str().to_owned()),
         restart_condition: d.restart_condition.as_deref().map(esc),
         update_parallelism: d.update_parallelism,
         update_delay: d.update_delay.as_deref().map(esc),
-        labels: esc_pairs(&d.labels),
+        labels: d.labels.clone(),
         carried: d.carried.clone(),
     };
     let has_deploy = !deploy.carried.is_empty()
         || deploy.mode.is_some()
         || !deploy.placement.is_empty()
+        || !deploy.placement_carried.is_empty()
         || deploy.limits.is_some()
         || deploy.reservations.is_some()
         || deploy.endpoint_mode.is_some()
@@ -566,7 +587,7 @@ fn service(topo: &Topology, s: &Service, replica: Option<usize>) -> ServiceView 
         restart: s.restart.map(|r| r.as_str().to_owned()),
         gpus: s.gpus.as_deref().map(esc),
         working_dir: s.working_dir.as_deref().map(esc),
-        labels: esc_pairs(&s.labels),
+        labels: s.labels.clone(),
         carried: s.carried.clone(),
     }
 }
@@ -601,6 +622,8 @@ fields!(NetworkView {
     enable_ipv6,
     driver_opts,
     ipam,
+    ipam_driver,
+    ipam_options,
     labels,
     carried
 });

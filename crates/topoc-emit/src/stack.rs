@@ -208,7 +208,7 @@ pub fn model(topo: &Topology, provenance: &Provenance) -> StackModel {
                 external: v.external,
                 driver: v.driver.as_deref().map(esc),
                 driver_opts: esc_pairs(&v.driver_opts),
-                labels: esc_pairs(&v.labels),
+                labels: v.labels.clone(),
                 carried: extensions(&v.carried),
             })
             .collect(),
@@ -260,7 +260,7 @@ fn network(n: &topoc_model::Network) -> NetworkView {
         attachable: n.attachable,
         driver_opts,
         subnet: n.subnet.as_ref().filter(|s| s.net.network().is_ipv4()).map(|s| s.net.to_string()),
-        labels: esc_pairs(&n.labels),
+        labels: n.labels.clone(),
     }
 }
 
@@ -313,8 +313,12 @@ fn service(topo: &Topology, s: &Service, host_key: &str) -> ServiceView {
         .collect();
     let d = &s.deploy;
     let resources = |r: &topoc_model::Resources| {
-        (r.cpus.is_some() || r.memory.is_some())
-            .then(|| ResourcesView { cpus: r.cpus.as_deref().map(esc), memory: r.memory.as_deref().map(esc) })
+        (r.cpus.is_some() || r.memory.is_some()).then(|| ResourcesView {
+            // `pids`, `devices`, `generic_resources` are the carried-key feature here.
+            cpus: r.cpus.as_deref().map(esc),
+            memory: r.memory.as_deref().map(esc),
+            carried: Vec::new(),
+        })
     };
     let deploy = DeployView {
         mode: d.mode.map(|m| m.as_str().to_owned()),
@@ -330,7 +334,7 @@ fn service(topo: &Topology, s: &Service, host_key: &str) -> ServiceView {
             .or_else(|| s.restart.map(|r| restart_condition(r).to_owned())),
         update_parallelism: d.update_parallelism,
         update_delay: d.update_delay.as_deref().map(esc),
-        labels: esc_pairs(&d.labels),
+        labels: d.labels.clone(),
         carried: d.carried.clone(),
     };
     let has_deploy = !deploy.carried.is_empty()
@@ -378,7 +382,7 @@ fn service(topo: &Topology, s: &Service, host_key: &str) -> ServiceView {
         hostname: s.hostname.as_deref().map(esc),
         dns: s.dns.iter().map(|x| esc(x)).collect(),
         extra_hosts: s.extra_hosts.iter().map(|(h, ip)| esc(&format!("{h}:{ip}"))).collect(),
-        labels: esc_pairs(&s.labels),
+        labels: s.labels.clone(),
         extensions: extensions(&s.carried),
     }
 }

@@ -62,6 +62,8 @@ features! {
     Gateway = "gateway";
     /// A network `ip_range`.
     IpRange = "ip-range";
+    /// A network's `aux_addresses`, IPAM `driver` or IPAM `options`.
+    Ipam = "ipam";
     /// An IPv6 subnet on a network (`subnet6`, or an IPv6 `subnet`).
     Ipv6 = "ipv6";
     /// A static address on an attachment: `ip`, `range` or `ip6`.
@@ -227,6 +229,12 @@ const SWARM: &[Capability] = &[
         "remove `ip_range`: Swarm allocates from the whole subnet",
     ),
     row(
+        Feature::Ipam,
+        DROP,
+        "a stack file's `ipam.config` takes only `subnet` (no `aux_addresses`), and topoc's stack writer writes no IPAM driver or options",
+        "remove `aux_addresses` and `ipam`, or create the network outside the stack and declare it `external`",
+    ),
+    row(
         Feature::Ipv6,
         DROP,
         "a stack file cannot make a network dual-stack: it has no `enable_ipv6`",
@@ -359,6 +367,7 @@ fn drop_effect(feature: Feature) -> &'static str {
         Feature::Icc => "the members of the network reach each other",
         Feature::Gateway => "Swarm picks the gateway",
         Feature::IpRange => "Swarm allocates from the whole subnet",
+        Feature::Ipam => "Swarm's default IPAM may hand out the reserved addresses",
         Feature::Ipv6 => "the network is IPv4 only",
         Feature::StaticAddress => "Swarm assigns the addresses",
         Feature::Mac => "the engine picks the MAC address",
@@ -450,6 +459,9 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
         }
         if let Some(r) = n.ip_range {
             add!(Feature::IpRange, n.span, format!("`{name}` sets ip_range {r}"));
+        }
+        if !n.aux_addresses.is_empty() || n.ipam_driver.is_some() || !n.ipam_options.is_empty() {
+            add!(Feature::Ipam, n.span, format!("`{name}` sets `aux_addresses` or an IPAM driver or options"));
         }
         for v6 in [&n.subnet, &n.subnet6].into_iter().flatten().filter(|s| s.net.network().is_ipv6()) {
             add!(Feature::Ipv6, v6.span, format!("`{name}` has the IPv6 subnet {}", v6.net));
@@ -547,8 +559,10 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
                 );
             }
         }
-        if !d.placement.is_empty() {
-            add!(Feature::Placement, s.span, format!("`{name}`: {}", d.placement.join(", ")));
+        if !d.placement.is_empty() || !d.placement_carried.is_empty() {
+            let keys = d.placement_carried.iter().map(|(k, _)| format!("`{k}`"));
+            let what: Vec<String> = d.placement.iter().cloned().chain(keys).collect();
+            add!(Feature::Placement, s.span, format!("`{name}`: {}", what.join(", ")));
         }
         let nested_update = d.carried.iter().any(|(k, _)| k == "update_config" || k == "rollback_config");
         if d.update_parallelism.is_some() || d.update_delay.is_some() || nested_update {
@@ -602,6 +616,14 @@ pub fn occurrences(topo: &Topology, wanted: &dyn Fn(Feature) -> bool) -> Vec<Occ
     for s in &topo.services {
         for (key, _) in s.carried.iter().filter(|(k, _)| !k.starts_with("x-")) {
             add!(Feature::CarriedKey, s.span, format!("`{}` sets `{key}`", s.name));
+        }
+        for (key, _) in &s.deploy.placement_carried {
+            add!(Feature::CarriedKey, s.span, format!("`{}` sets `deploy.placement.{key}`", s.name));
+        }
+        for (group, r) in [("limits", &s.deploy.limits), ("reservations", &s.deploy.reservations)] {
+            for (key, _) in &r.carried {
+                add!(Feature::CarriedKey, s.span, format!("`{}` sets `deploy.{group}.{key}`", s.name));
+            }
         }
         for a in &s.attachments {
             for (key, _) in &a.carried {

@@ -214,19 +214,34 @@ fn network(body: &Node, diags: &mut Diagnostics) -> Node {
 }
 
 /// Spec keys a compose network never has under the same name.
-const SPEC_ONLY_NETWORK: &[&str] =
-    &["egress", "subnet", "subnet6", "gateway", "gateway6", "ip_range", "pool", "parent", "mode", "icc", "encrypted"];
+const SPEC_ONLY_NETWORK: &[&str] = &[
+    "egress",
+    "subnet",
+    "subnet6",
+    "gateway",
+    "gateway6",
+    "ip_range",
+    "aux_addresses",
+    "pool",
+    "parent",
+    "mode",
+    "icc",
+    "encrypted",
+];
 
 fn labels_or_value(key: &str, v: &Node) -> Node {
     if key == "labels" { crate::merge::list_to_map(v, crate::merge::split_assignment) } else { v.clone() }
 }
 
-/// `ipam.config` into the spec's subnet keys; whether an IPv6 subnet was found.
+/// `ipam.config` into the spec's subnet keys and `aux_addresses`, `ipam.driver` and
+/// `ipam.options` into the spec's `ipam`; whether an IPv6 subnet was found.
 fn ipam(v: &Node, out: &mut Vec<(Node, Node)>, diags: &mut Diagnostics) -> bool {
     let mut v6 = false;
+    let mut kept: Vec<(Node, Node)> = Vec::new();
+    let mut aux: Vec<(Node, Node)> = Vec::new();
     for (k, body) in entries(v) {
         match key_text(k) {
-            "driver" if body.as_scalar() == Some("default") => {}
+            "driver" | "options" => kept.push((k.clone(), body.clone())),
             "config" => {
                 let NodeKind::Seq(configs) = &body.kind else {
                     nodes::not_carried(diags, body.span, "an `ipam.config` that is not a list", "ignored");
@@ -258,6 +273,21 @@ fn ipam(v: &Node, out: &mut Vec<(Node, Node)>, diags: &mut Diagnostics) -> bool 
                             ("ip_range", false) => "ip_range",
                             ("subnet", true) => "subnet6",
                             ("gateway", true) => "gateway6",
+                            ("aux_addresses", _) => {
+                                for (name, addr) in entries(cv) {
+                                    if aux.iter().any(|(n, _)| key_text(n) == key_text(name)) {
+                                        nodes::not_carried(
+                                            diags,
+                                            name.span,
+                                            "an aux address name used in two subnets",
+                                            "the network reserves the first address of that name only",
+                                        );
+                                    } else {
+                                        aux.push((name.clone(), addr.clone()));
+                                    }
+                                }
+                                continue;
+                            }
                             (other, _) => {
                                 nodes::not_carried(
                                     diags,
@@ -272,13 +302,14 @@ fn ipam(v: &Node, out: &mut Vec<(Node, Node)>, diags: &mut Diagnostics) -> bool 
                     }
                 }
             }
-            other => nodes::not_carried(
-                diags,
-                k.span,
-                &format!("`ipam.{other}`"),
-                "the network uses the default IPAM driver with no options",
-            ),
+            other => nodes::not_carried(diags, k.span, &format!("`ipam.{other}`"), "the network is created without it"),
         }
+    }
+    if !aux.is_empty() {
+        out.push((scalar("aux_addresses", v.span), map(aux, v.span)));
+    }
+    if !kept.is_empty() {
+        out.push((scalar("ipam", v.span), map(kept, v.span)));
     }
     v6
 }
@@ -369,8 +400,8 @@ fn secrets(section: &Node, definition: &str, cx: &Context<'_>, diags: &mut Diagn
 
 /// How a value's scalars are read into the spec: Compose reads `$$` as a literal `$` and
 /// interpolates `$VAR`; the spec's text is literal, and a value Compose is to fill in is written
-/// `{ interpolate: "..." }`, which the spec takes in `image`, environment values and the values
-/// of carried keys (docs/spec.md, "Interpolation"). Elsewhere (names, addresses, ports,
+/// `{ interpolate: "..." }`, which the spec takes in `image`, environment values, the label
+/// values of services, networks and volumes, and the values of carried keys (docs/spec.md, "Interpolation"). Elsewhere (names, addresses, ports,
 /// networks, mounts) topoc needs the value, and an interpolation there is not carried.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Text {
@@ -412,8 +443,9 @@ fn literal_text(spec: &mut Node, diags: &mut Diagnostics) {
 
 /// Whether the spec takes `{ interpolate: ... }` in the values of this key.
 fn takes_interpolation(context: &str, key: &str) -> bool {
-    use topoc_spec::compose_keys::{KEYS, SERVICE, Status};
+    use topoc_spec::compose_keys::{KEYS, NETWORK, SERVICE, Status, VOLUME};
     (context == SERVICE && matches!(key, "image" | "environment"))
+        || ([SERVICE, NETWORK, VOLUME].contains(&context) && key == "labels")
         || KEYS.iter().any(|(c, k, s)| *c == context && *k == key && *s == Status::Carried)
 }
 

@@ -307,16 +307,15 @@ fn deploy(k: &Node, v: &Node, out: &mut Vec<(Node, Node)>, diags: &mut Diagnosti
             "mode" | "endpoint_mode" => spec.push((dk.clone(), dv.clone())),
             "labels" => spec.push((dk.clone(), list_to_map(dv, split_assignment))),
             "placement" => {
-                for (pk, pv) in entries(dv) {
-                    match key_text(pk) {
-                        "constraints" => spec.push((scalar("placement", pk.span), pv.clone())),
-                        other => nodes::not_carried(
-                            diags,
-                            pk.span,
-                            &format!("`deploy.placement.{other}`"),
-                            "tasks are placed without it",
-                        ),
+                // Only constraints: topoc's short list; with preferences or
+                // max_replicas_per_node, Compose's mapping as it is.
+                let keys: Vec<&str> = entries(dv).iter().map(|(pk, _)| key_text(pk)).collect();
+                if keys.iter().all(|k| *k == "constraints") {
+                    if let Some((pk, pv)) = entries(dv).first() {
+                        spec.push((scalar("placement", pk.span), pv.clone()));
                     }
+                } else {
+                    spec.push((dk.clone(), sub_keys(dv, "PlacementSpec", "deploy.placement", diags)));
                 }
             }
             "resources" => {

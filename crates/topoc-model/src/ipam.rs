@@ -151,8 +151,22 @@ impl AddrRange {
 
     /// The first `n` addresses.
     pub fn take(&self, n: u32) -> Vec<IpAddr> {
-        let base = addr_u128(self.first);
-        (0..u128::from(n)).map(|i| from_u128(self.first, base + i)).collect()
+        self.take_avoiding(n, &[])
+    }
+
+    /// The first `n` addresses that are not `reserved` (fewer if the range runs out).
+    pub fn take_avoiding(&self, n: u32, reserved: &[IpAddr]) -> Vec<IpAddr> {
+        let (base, last) = (addr_u128(self.first), addr_u128(self.last));
+        (base..=last).map(|v| from_u128(self.first, v)).filter(|a| !reserved.contains(a)).take(n as usize).collect()
+    }
+
+    /// How many of the range's addresses are not `reserved`.
+    pub fn len_avoiding(&self, reserved: &[IpAddr]) -> u128 {
+        let inside = reserved.iter().filter(|a| {
+            a.is_ipv6() == self.first.is_ipv6()
+                && (addr_u128(self.first)..=addr_u128(self.last)).contains(&addr_u128(**a))
+        });
+        self.len() - inside.count() as u128
     }
 }
 
@@ -397,6 +411,17 @@ mod tests {
     fn sweep_finds_nested_and_partial() {
         let nets = [net("10.0.0.0/16"), net("10.0.5.0/24"), net("10.1.0.0/24"), net("10.0.5.128/25"), net("fd00::/64")];
         assert_eq!(overlapping_pairs(&nets), vec![(0, 1), (0, 3), (1, 3)]);
+    }
+
+    #[test]
+    fn ranges_skip_reserved_addresses() {
+        let r = parse_range(".10-.13", Some(net("10.0.0.0/24"))).unwrap();
+        let addr = |a: &str| -> IpAddr { a.parse().expect("ip") };
+        let reserved = [addr("10.0.0.11"), addr("10.0.0.200")];
+        assert_eq!(r.len_avoiding(&reserved), 3);
+        let taken = r.take_avoiding(3, &reserved);
+        assert_eq!(taken, ["10.0.0.10", "10.0.0.12", "10.0.0.13"].map(addr));
+        assert_eq!(r.take_avoiding(4, &reserved).len(), 3);
     }
 
     #[test]

@@ -140,6 +140,12 @@ pub struct Network {
     pub ip_range: Option<IpNet>,
     pub subnet6: Option<Subnet>,
     pub gateway6: Option<IpAddr>,
+    /// Addresses the engine's IPAM must not hand out (Compose's `aux_addresses`), by name, in
+    /// the spec's order; static addresses must avoid them and ranges skip them.
+    pub aux_addresses: Vec<AuxAddress>,
+    /// The IPAM driver (`ipam.driver`) and its options, when the spec names them.
+    pub ipam_driver: Option<String>,
+    pub ipam_options: Vec<(String, String)>,
     /// Members reach the outside world; false means `internal: true`.
     pub egress: bool,
     pub egress_span: Span,
@@ -149,6 +155,8 @@ pub struct Network {
     pub parent: Option<String>,
     pub mode: Option<String>,
     pub driver_opts: Vec<(String, String)>,
+    /// Labels as Compose text (a literal `$` doubled, an interpolation as written), as for
+    /// services, volumes and `deploy.labels`.
     pub labels: Vec<(String, String)>,
     pub origin: Origin,
     /// Carried keys and `x-` extensions.
@@ -160,7 +168,20 @@ pub struct Network {
     pub predefined: bool,
 }
 
+/// A reserved address of a network (`aux_addresses`).
+#[derive(Debug, Clone)]
+pub struct AuxAddress {
+    pub name: String,
+    pub address: IpAddr,
+    pub span: Span,
+}
+
 impl Network {
+    /// The reserved address `addr` is, if it is one.
+    pub fn aux_address(&self, addr: IpAddr) -> Option<&AuxAddress> {
+        self.aux_addresses.iter().find(|a| a.address == addr)
+    }
+
     /// The gateway of `subnet` on the engine: the declared `gateway`, else the one Docker's IPAM
     /// takes ([`crate::ipam::default_gateway`], which follows `ip_range`). The emitters write it
     /// out, so the artifact does not leave it to the engine.
@@ -291,6 +312,8 @@ pub struct Relay {
 pub struct Deploy {
     pub mode: Option<DeployMode>,
     pub placement: Vec<String>,
+    /// Compose's `placement.preferences` and `placement.max_replicas_per_node`, as JSON.
+    pub placement_carried: CarriedKeys,
     pub limits: Resources,
     pub reservations: Resources,
     pub endpoint_mode: Option<EndpointMode>,
@@ -306,6 +329,8 @@ pub struct Deploy {
 pub struct Resources {
     pub cpus: Option<String>,
     pub memory: Option<String>,
+    /// Compose's `pids`, `devices` and `generic_resources`, as JSON.
+    pub carried: CarriedKeys,
 }
 
 #[derive(Debug, Clone)]

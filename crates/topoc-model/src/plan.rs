@@ -35,6 +35,13 @@ pub enum Operation {
         internal: bool,
         attachable: bool,
         options: Vec<(String, String)>,
+        /// `ipam.driver`, `ipam.options` and `aux_addresses` (name, address) of the network.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        ipam_driver: Option<String>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        ipam_options: Vec<(String, String)>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        aux_addresses: Vec<(String, IpAddr)>,
         /// Compose's own labels, so that a later `docker compose up` of the built artifact
         /// finds the network it would have created and adopts it instead of refusing it.
         labels: Vec<(String, String)>,
@@ -174,6 +181,9 @@ pub fn add(topology: &Topology, allocation: &Allocation) -> Vec<Operation> {
             internal: !network.egress,
             attachable: network.attachable,
             options: network.driver_opts.clone(),
+            ipam_driver: network.ipam_driver.clone(),
+            ipam_options: network.ipam_options.clone(),
+            aux_addresses: network.aux_addresses.iter().map(|a| (a.name.clone(), a.address)).collect(),
             labels: vec![
                 ("com.docker.compose.network".into(), network.name.clone()),
                 ("com.docker.compose.project".into(), topology.name.clone()),
@@ -300,7 +310,8 @@ pub fn move_network(before: &Topology, after: &Topology, was: &str, now: &str) -
 }
 
 /// A network as Compose would create it: the driver options the Compose artifact writes
-/// (parent, mode, ...), the gateway the engine gets, Compose's labels.
+/// (parent, mode, ...), the gateway the engine gets, the IPAM driver, options and reserved
+/// addresses, Compose's labels.
 fn create_network(topology: &Topology, n: &crate::ir::Network, name: String) -> Operation {
     let mut options: Vec<(String, String)> = Vec::new();
     if let Some(parent) = &n.parent {
@@ -322,6 +333,9 @@ fn create_network(topology: &Topology, n: &crate::ir::Network, name: String) -> 
         internal: !n.egress,
         attachable: n.attachable,
         options,
+        ipam_driver: n.ipam_driver.clone(),
+        ipam_options: n.ipam_options.clone(),
+        aux_addresses: n.aux_addresses.iter().map(|a| (a.name.clone(), a.address)).collect(),
         labels: vec![
             ("com.docker.compose.network".into(), n.name.clone()),
             ("com.docker.compose.project".into(), topology.name.clone()),
@@ -359,10 +373,25 @@ pub fn command_line(op: &Operation, project: &str, compose: &str) -> Vec<String>
             internal,
             attachable,
             options,
+            ipam_driver,
+            ipam_options,
+            aux_addresses,
             labels,
         } => {
             for a in ["network", "create", "--driver", driver] {
                 push(a);
+            }
+            if let Some(ipam) = ipam_driver {
+                push("--ipam-driver");
+                push(ipam);
+            }
+            for (k, v) in ipam_options {
+                push("--ipam-opt");
+                push(&format!("{k}={v}"));
+            }
+            for (name, address) in aux_addresses {
+                push("--aux-address");
+                push(&format!("{name}={address}"));
             }
             for (flag, value) in [
                 ("--subnet", subnet.clone()),
@@ -441,4 +470,31 @@ pub fn command_line(op: &Operation, project: &str, compose: &str) -> Vec<String>
         }
     }
     args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn network_creation_passes_the_ipam_driver_options_and_reserved_addresses() {
+        let op = Operation::CreateNetwork {
+            name: "p_lan".into(),
+            driver: "bridge".into(),
+            subnet: Some("10.9.0.0/24".into()),
+            gateway: Some("10.9.0.1".parse().expect("ip")),
+            ip_range: None,
+            subnet6: None,
+            gateway6: None,
+            internal: true,
+            attachable: false,
+            options: Vec::new(),
+            ipam_driver: Some("default".into()),
+            ipam_options: vec![("foo".into(), "bar".into())],
+            aux_addresses: vec![("router".into(), "10.9.0.2".parse().expect("ip"))],
+            labels: Vec::new(),
+        };
+        let line = command_line(&op, "p", "docker").join(" ");
+        assert!(line.contains("--ipam-driver default --ipam-opt foo=bar --aux-address router=10.9.0.2"), "{line}");
+    }
 }

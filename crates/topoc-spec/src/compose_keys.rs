@@ -175,13 +175,7 @@ pub const KEYS: &[(&str, &str, Status)] = &[
     (NETWORK, "enable_ipv6", Modelled),
     (NETWORK, "external", Modelled),
     (NETWORK, "internal", Modelled),
-    (
-        NETWORK,
-        "ipam",
-        Refused(
-            "write the address plan as `subnet`, `gateway`, `ip_range`, `subnet6`, `gateway6` or `pool`; IPAM drivers and `aux_addresses` are not carried yet",
-        ),
-    ),
+    (NETWORK, "ipam", Modelled),
     (NETWORK, "labels", Modelled),
     (NETWORK, "name", Modelled),
     (VOLUME, "driver", Modelled),
@@ -212,12 +206,12 @@ pub const NESTED: &[(&str, &str, &str)] = &[
     ("a network attachment", "ipv4_address", "write `ip: ADDRESS` (or a host offset such as `.20`)"),
     ("a network attachment", "ipv6_address", "write `ip6: ADDRESS`"),
     ("a network attachment", "mac_address", "write `mac: ADDRESS`"),
-    ("deploy", "replicas", "`replicas` is a key of the service itself: topoc plans addresses per replica"),
     (
-        "deploy",
-        "resources",
-        "write `limits` and `reservations` directly under `deploy`; `resources.devices` and generic resources are not carried yet",
+        "ipam",
+        "config",
+        "write the address plan with the network's own keys: `subnet`, `gateway`, `ip_range`, `subnet6`, `gateway6` (or `pool`) and `aux_addresses`; topoc writes `ipam.config` from them",
     ),
+    ("deploy", "replicas", "`replicas` is a key of the service itself: topoc plans addresses per replica"),
 ];
 
 /// Why topoc refuses a Compose key in `context`, if it is one it refuses.

@@ -674,7 +674,9 @@ impl JsonSchema for Environment {
     }
 }
 
-/// Labels: a mapping, or Compose's list of `key=value` (`key` alone is an empty value).
+/// Labels: a mapping, or Compose's list of `key=value` (`key` alone is an empty value). A
+/// mapping's value may be `{ interpolate: "${VAR}" }`. The values are held as Compose text:
+/// a literal `$` doubled, an interpolation as written.
 #[derive(Debug, Clone, Default)]
 pub struct Labels(pub Map<Sp<Text>>);
 
@@ -688,7 +690,30 @@ impl std::ops::Deref for Labels {
 impl Decode for Labels {
     fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
         let NodeKind::Seq(items) = &node.kind else {
-            return Map::<Sp<Text>>::decode(node, d).map(Labels);
+            if matches!(node.kind, NodeKind::Null) {
+                return Some(Labels::default());
+            }
+            let entries = d.expect_map(node, "name: value")?;
+            let mut ok = true;
+            let mut out = Vec::with_capacity(entries.len());
+            for (k, v) in entries {
+                let Some(key) = d.key(k) else {
+                    ok = false;
+                    continue;
+                };
+                // A value is Compose text: a literal with `$` doubled, or an interpolation as
+                // written, for Compose to resolve.
+                let value = if is_interpolation(v) {
+                    interpolation(v, d).map(Text)
+                } else {
+                    Text::decode(v, d).map(|t| Text(crate::carried::compose_literal(&t.0)))
+                };
+                match value {
+                    Some(value) => out.push((Sp::new(key.to_owned(), k.span), Sp::new(value, v.span))),
+                    None => ok = false,
+                }
+            }
+            return ok.then_some(Labels(Map { entries: out }));
         };
         let mut entries = Vec::with_capacity(items.len());
         let mut ok = true;
@@ -699,7 +724,8 @@ impl Decode for Labels {
                 continue;
             };
             let (k, v) = text.split_once('=').unwrap_or((text, ""));
-            entries.push((Sp::new(k.to_owned(), item.span), Sp::new(Text(v.to_owned()), item.span)));
+            let value = Text(crate::carried::compose_literal(v));
+            entries.push((Sp::new(k.to_owned(), item.span), Sp::new(value, item.span)));
         }
         ok.then_some(Labels(Map { entries }))
     }
@@ -712,9 +738,10 @@ impl JsonSchema for Labels {
     fn schema_name() -> Cow<'static, str> {
         "Labels".into()
     }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        let interp = g.subschema_for::<crate::carried::Interpolation>();
         json_schema!({ "oneOf": [
-            { "type": "object", "additionalProperties": { "type": ["string", "number", "boolean"] } },
+            { "type": "object", "additionalProperties": { "anyOf": [{ "type": ["string", "number", "boolean"] }, interp] } },
             { "type": "array", "items": { "type": "string" } },
             { "type": "null" }
         ] })
@@ -1237,5 +1264,148 @@ mod tests {
         assert_eq!(refused("9090-9092:8080-8081"), Some("the host and container ranges differ in length"));
         assert_eq!(refused("8000:80-81"), Some("a container range needs a host range of the same length"));
         assert_eq!(refused("8005-8000:80"), Some("the range ends before it starts"));
+    }
+}
+
+/// `count` of a device reservation (`deploy.resources.reservations.devices[].count`): a number
+/// of devices, or `all` (which Compose reads as -1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceCount {
+    All,
+    Devices(u32),
+}
+
+impl Decode for DeviceCount {
+    fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
+        match node.as_scalar() {
+            Some("all") => Some(DeviceCount::All),
+            Some(text) if text.parse::<u32>().is_ok() => text.parse().ok().map(DeviceCount::Devices),
+            _ => {
+                d.type_error(node, "a number of devices, or `all`");
+                None
+            }
+        }
+    }
+}
+
+impl JsonSchema for DeviceCount {
+    fn schema_name() -> Cow<'static, str> {
+        "DeviceCount".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "oneOf": [{ "type": "integer", "minimum": 0 }, { "const": "all" }], "description": "a number of devices, or all" })
+    }
+}
+
+spec_struct! {
+    /// A device reservation: devices with the given capabilities, from a driver.
+    pub struct DeviceRequestSpec ("a device reservation") {
+        /// Capabilities the devices must have, e.g. `[gpu]`. Required.
+        pub capabilities: Vec<Sp<Str>>,
+        /// The device driver, e.g. `nvidia`.
+        pub driver: Option<Sp<Str>>,
+        /// How many devices: a number or `all`. Exclusive with `device_ids`.
+        pub count: Option<Sp<DeviceCount>>,
+        /// The devices by id. Exclusive with `count`.
+        #[serde(default)]
+        pub device_ids: Vec<Sp<Str>>,
+        /// Driver options.
+        #[serde(default)]
+        pub options: Map<Sp<Text>>,
+    }
+}
+
+spec_struct! {
+    /// A Swarm generic resource: `{ discrete_resource_spec: { kind, value } }`.
+    pub struct GenericResourceSpec ("a generic resource") {
+        /// A countable resource of a kind, e.g. `{ kind: gpu, value: 2 }`.
+        pub discrete_resource_spec: Option<Sp<DiscreteResourceSpec>>,
+    }
+}
+
+spec_struct! {
+    /// A countable resource.
+    pub struct DiscreteResourceSpec ("a discrete resource") {
+        /// The resource's kind, as the nodes advertise it.
+        pub kind: Sp<Str>,
+        /// How many.
+        pub value: Sp<u64>,
+    }
+}
+
+/// `deploy.placement`: topoc's list of constraints, or Compose's mapping `{ constraints,
+/// preferences, max_replicas_per_node }`; both mean the same constraints.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    /// Placement constraints, e.g. `node.role == manager`.
+    pub constraints: Vec<Sp<String>>,
+    /// Compose's `preferences`, e.g. `[{ spread: node.labels.zone }]`.
+    pub preferences: Option<crate::carried::Carried<Vec<PlacementPreferenceSpec>>>,
+    /// Compose's `max_replicas_per_node`.
+    pub max_replicas_per_node: Option<crate::carried::Carried<u64>>,
+}
+
+impl Placement {
+    /// `preferences` and `max_replicas_per_node`, with the JSON Compose is to read.
+    pub fn carried(&self) -> Vec<(String, crate::carried::Json)> {
+        let mut out = Vec::new();
+        if let Some(p) = &self.preferences {
+            out.push(("preferences".to_owned(), p.json.clone()));
+        }
+        if let Some(m) = &self.max_replicas_per_node {
+            out.push(("max_replicas_per_node".to_owned(), m.json.clone()));
+        }
+        out
+    }
+}
+
+spec_struct! {
+    /// Compose's long form of `deploy.placement`.
+    pub struct PlacementSpec ("placement") {
+        /// Placement constraints.
+        #[serde(default)]
+        pub constraints: Vec<Sp<String>>,
+        /// Spread preferences.
+        pub preferences: Option<crate::carried::Carried<Vec<PlacementPreferenceSpec>>>,
+        /// The most tasks of the service on one node.
+        pub max_replicas_per_node: Option<crate::carried::Carried<u64>>,
+    }
+}
+
+spec_struct! {
+    /// A placement preference: spread tasks over the values of a node label.
+    pub struct PlacementPreferenceSpec ("a placement preference") {
+        /// The label to spread over, e.g. `node.labels.zone`.
+        pub spread: Sp<Str>,
+    }
+}
+
+impl Decode for Placement {
+    fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
+        match &node.kind {
+            NodeKind::Seq(_) => Some(Placement { constraints: Vec::decode(node, d)?, ..Placement::default() }),
+            _ => {
+                let long = PlacementSpec::decode(node, d)?;
+                Some(Placement {
+                    constraints: long.constraints,
+                    preferences: long.preferences,
+                    max_replicas_per_node: long.max_replicas_per_node,
+                })
+            }
+        }
+    }
+    fn missing() -> Option<Self> {
+        Some(Placement::default())
+    }
+}
+
+impl JsonSchema for Placement {
+    fn schema_name() -> Cow<'static, str> {
+        "Placement".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let list = generator.subschema_for::<Vec<String>>();
+        let long = generator.subschema_for::<PlacementSpec>();
+        json_schema!({ "oneOf": [list, long], "description": "placement constraints, or Compose's { constraints, preferences, max_replicas_per_node }" })
     }
 }

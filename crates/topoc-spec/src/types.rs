@@ -134,6 +134,13 @@ spec_struct! {
         pub subnet6: Option<Sp<String>>,
         /// IPv6 gateway, absolute or as a host offset.
         pub gateway6: Option<Sp<Address>>,
+        /// Addresses the engine's IPAM must not hand out, by name (Compose's
+        /// `ipam.config[].aux_addresses`, written into the config of the subnet holding each):
+        /// absolute or a host offset; topoc reserves them too.
+        #[serde(default)]
+        pub aux_addresses: Map<Sp<Address>>,
+        /// Compose's `ipam` with its `driver` and `options`; the address plan is the keys above.
+        pub ipam: Option<Sp<IpamSpec>>,
         /// Whether members reach the outside world (default: `defaults.egress`, else false,
         /// which makes the network `internal`).
         pub egress: Option<Sp<bool>>,
@@ -163,6 +170,18 @@ spec_struct! {
         /// Whether the network gives its members IPv4 addresses (Compose's `enable_ipv4`,
         /// default true; engine 28+).
         pub enable_ipv4: Option<Carried<bool>>,
+    }
+}
+
+spec_struct! {
+    /// Compose's `ipam` of a network, without `config`: topoc writes that from the network's
+    /// `subnet`, `gateway`, `ip_range`, `subnet6`, `gateway6` and `aux_addresses`.
+    pub struct IpamSpec ("ipam") {
+        /// The IPAM driver (default: the engine's `default`).
+        pub driver: Option<Sp<String>>,
+        /// Options passed to the IPAM driver unchanged.
+        #[serde(default)]
+        pub options: Map<Sp<Text>>,
     }
 }
 
@@ -644,13 +663,17 @@ spec_struct! {
     pub struct DeploySpec ("deploy") {
         /// `replicated` (default) or `global`.
         pub mode: Option<Sp<DeployMode>>,
-        /// Placement constraints, e.g. `node.role == manager`.
+        /// Placement constraints, e.g. `[node.role == manager]`, or Compose's mapping
+        /// `{ constraints, preferences, max_replicas_per_node }`.
         #[serde(default)]
-        pub placement: Vec<Sp<String>>,
+        pub placement: crate::forms::Placement,
         /// Resource limits.
         pub limits: Option<ResourcesSpec>,
         /// Resource reservations.
         pub reservations: Option<ResourcesSpec>,
+        /// Compose's form of `limits` and `reservations`: `resources: { limits, reservations }`.
+        /// Exclusive with the flat keys.
+        pub resources: Option<Sp<DeployResourcesSpec>>,
         /// Swarm endpoint mode: `vip` (default) or `dnsrr`.
         pub endpoint_mode: Option<Sp<EndpointMode>>,
         /// Swarm restart condition: `none`, `on-failure` or `any`.
@@ -731,6 +754,25 @@ spec_struct! {
         pub cpus: Option<Sp<Text>>,
         /// Memory, e.g. `512M`.
         pub memory: Option<Sp<String>>,
+        /// The most processes (limits only).
+        pub pids: Option<Carried<u64>>,
+        /// Device reservations, e.g. GPUs: `[{ capabilities: [gpu], count: all }]`
+        /// (reservations only).
+        pub devices: Option<Carried<Vec<crate::forms::DeviceRequestSpec>>>,
+        /// Swarm generic resources (reservations only).
+        pub generic_resources: Option<Carried<Vec<crate::forms::GenericResourceSpec>>>,
+    }
+}
+
+carried_keys!(ResourcesSpec { pids, devices, generic_resources } without_extensions);
+
+spec_struct! {
+    /// Compose's `deploy.resources`: the same `limits` and `reservations` as topoc's flat form.
+    pub struct DeployResourcesSpec ("deploy.resources") {
+        /// Resource limits.
+        pub limits: Option<ResourcesSpec>,
+        /// Resource reservations.
+        pub reservations: Option<ResourcesSpec>,
     }
 }
 

@@ -120,6 +120,20 @@ fn addresses(topo: &Topology, cx: &mut Cx) {
                         }),
                     );
                 }
+                if let Some(aux) = network.aux_address(*addr) {
+                    cx.push(
+                        Diagnostic::new(
+                            Code::AddressReserved,
+                            format!(
+                                "{addr} of service `{}` is the reserved address `{}` of network `{}`",
+                                s.name, aux.name, network.name
+                            ),
+                        )
+                        .primary(a.address_span, "a reserved address")
+                        .secondary(aux.span, "reserved here by `aux_addresses`")
+                        .help("pick another address: the engine's IPAM does not hand out reserved addresses"),
+                    );
+                }
                 if let Some((other, span)) = seen.insert((a.network, *addr), (s.id, a.address_span)) {
                     let other = topo.service(other);
                     let who = if other.id == s.id {

@@ -75,8 +75,9 @@ pub(crate) fn check_service(s: &ServiceSpec, cx: &mut Cx) {
     }
     // Durations (healthcheck, deploy) are typed in the spec language: the decoder refuses what
     // Compose would not read as a duration.
-    let resources =
-        s.deploy.as_ref().map(|d| [("limits", d.limits.as_ref()), ("reservations", d.reservations.as_ref())]);
+    let resources = s.deploy.as_ref().map(|d| {
+        [("limits", super::services::deploy_limits(d)), ("reservations", super::services::deploy_reservations(d))]
+    });
     for (group, r) in resources.into_iter().flatten() {
         let Some(r) = r else { continue };
         if let Some(m) = r.memory.as_ref().filter(|m| !is_size(&m.value)) {
@@ -95,6 +96,53 @@ pub(crate) fn check_service(s: &ServiceSpec, cx: &mut Cx) {
                 format!("`deploy.{group}.cpus` is `{}`, not a number", c.value.0),
                 "Compose rejects it",
                 "write a number of CPUs: `0.5`, `2`",
+            );
+        }
+    }
+}
+
+/// `deploy.resources` beside the flat `limits`/`reservations` (one of the two forms), and the
+/// resource keys Compose reads only in one group: `pids` in `limits`, `devices` and
+/// `generic_resources` in `reservations`.
+pub(crate) fn check_resources_forms(d: &topoc_spec::DeploySpec, cx: &mut Cx) {
+    if let Some(nested) = &d.resources
+        && (d.limits.is_some() || d.reservations.is_some())
+    {
+        cx.push(
+            Diagnostic::new(
+                Code::ConflictingKeys,
+                "`deploy` sets both `resources` and the flat `limits`/`reservations`",
+            )
+            .primary(nested.span, "`resources` here")
+            .help("they are one setting in two forms: keep `resources: { limits, reservations }` or the flat keys"),
+        );
+    }
+    let nested = d.resources.as_ref().map(|r| &r.value);
+    let groups = [
+        ("limits", d.limits.as_ref()),
+        ("reservations", d.reservations.as_ref()),
+        ("resources.limits", nested.and_then(|r| r.limits.as_ref())),
+        ("resources.reservations", nested.and_then(|r| r.reservations.as_ref())),
+    ];
+    for (group, r) in groups {
+        let Some(r) = r else { continue };
+        let limits = group.ends_with("limits");
+        let misplaced = match limits {
+            true => [
+                ("devices", r.devices.as_ref().map(|c| c.span)),
+                ("generic_resources", r.generic_resources.as_ref().map(|c| c.span)),
+            ],
+            false => [("pids", r.pids.as_ref().map(|c| c.span)), ("", None)],
+        };
+        for (key, span) in misplaced {
+            let Some(span) = span else { continue };
+            let other = if limits { "reservations" } else { "limits" };
+            refuse(
+                cx,
+                span,
+                format!("`{key}` in `deploy.{group}`: Compose reads it only in `{other}`"),
+                "Compose rejects it here",
+                &format!("move `{key}` to `{other}`"),
             );
         }
     }

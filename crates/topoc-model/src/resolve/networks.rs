@@ -186,6 +186,9 @@ fn default_bridge(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx) {
         ip_range: None,
         subnet6: None,
         gateway6: None,
+        aux_addresses: Vec::new(),
+        ipam_driver: None,
+        ipam_options: Vec::new(),
         // docker0 is not internal, and inter-container traffic is on unless the daemon says
         // `--icc=false` (which the model cannot see).
         egress: true,
@@ -273,6 +276,13 @@ fn network(topo: &Topology, name: Sp<String>, spec: &NetworkSpec, origin: Origin
         ip_range: None,
         subnet6,
         gateway6: None,
+        aux_addresses: Vec::new(),
+        ipam_driver: spec.ipam.as_ref().and_then(|i| i.value.driver.as_ref()).map(|d| d.value.clone()),
+        ipam_options: spec
+            .ipam
+            .as_ref()
+            .map(|i| i.value.options.iter().map(|(k, v)| (k.value.clone(), v.value.0.clone())).collect())
+            .unwrap_or_default(),
         egress,
         egress_span: spec.egress.as_ref().or(spec.internal.as_ref()).map_or(name.span, |e| e.span),
         attachable: flag(&spec.attachable).unwrap_or(false),
@@ -510,11 +520,67 @@ pub(crate) fn finish(topo: &mut Topology, expanded: &Expanded, cx: &mut Cx) {
                 }
             }
         });
+        let aux_addresses = aux_addresses(spec, subnet, subnet6, &decl.name.value, cx);
         let n = &mut topo.networks[id.index()];
+        n.aux_addresses = aux_addresses;
         n.gateway = gateway;
         n.gateway6 = gateway6;
         n.ip_range = ip_range;
     }
+}
+
+/// `aux_addresses`: each inside the subnet of its family (a host offset counts in `subnet`),
+/// none the gateway, none named twice with one address.
+fn aux_addresses(
+    spec: &NetworkSpec,
+    subnet: Option<IpNet>,
+    subnet6: Option<IpNet>,
+    network: &str,
+    cx: &mut Cx,
+) -> Vec<AuxAddress> {
+    let mut out: Vec<AuxAddress> = Vec::with_capacity(spec.aux_addresses.len());
+    for (name, text) in spec.aux_addresses.iter() {
+        if subnet.is_none() && subnet6.is_none() {
+            report_no_subnet(cx, text.span, "aux_addresses", network);
+            continue;
+        }
+        let Some(addr) = super::addresses::address(&text.value.0, text.span, subnet.or(subnet6), cx) else {
+            continue;
+        };
+        let family = [subnet, subnet6].into_iter().flatten().find(|s| s.network().is_ipv6() == addr.is_ipv6());
+        let Some(family) = family else {
+            let kind = if addr.is_ipv6() { "IPv6" } else { "IPv4" };
+            cx.push(
+                Diagnostic::new(
+                    Code::AddressOutsideSubnet,
+                    format!(
+                        "aux address `{}` {addr} is {kind}, and network `{network}` has no {kind} subnet",
+                        name.value
+                    ),
+                )
+                .primary(text.span, "no subnet of this family")
+                .help("give the network a subnet of this family, or pick an address in its subnet"),
+            );
+            continue;
+        };
+        if !super::addresses::check_in_subnet(addr, family, text.span, "aux address", cx) {
+            continue;
+        }
+        if let Some(other) = out.iter().find(|o| o.address == addr) {
+            cx.push(
+                Diagnostic::new(
+                    Code::DuplicateAddress,
+                    format!("{addr} is reserved twice on network `{network}`: `{}` and `{}`", other.name, name.value),
+                )
+                .primary(text.span, "reserved again here")
+                .secondary(other.span, "first here")
+                .help("give each reserved address one name"),
+            );
+            continue;
+        }
+        out.push(AuxAddress { name: name.value.clone(), address: addr, span: text.span });
+    }
+    out
 }
 
 fn gateway_address(

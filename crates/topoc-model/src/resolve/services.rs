@@ -408,15 +408,20 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
     }
     links(s, cx);
     let d = s.deploy.as_ref();
-    let resources = |r: &Option<topoc_spec::ResourcesSpec>| Resources {
-        cpus: r.as_ref().and_then(|r| r.cpus.as_ref().map(|c| c.value.0.clone())),
-        memory: r.as_ref().and_then(|r| r.memory.as_ref().map(|m| m.value.clone())),
+    if let Some(d) = d {
+        super::compose_rules::check_resources_forms(d, cx);
+    }
+    let resources = |r: Option<&topoc_spec::ResourcesSpec>| Resources {
+        cpus: r.and_then(|r| r.cpus.as_ref().map(|c| c.value.0.clone())),
+        memory: r.and_then(|r| r.memory.as_ref().map(|m| m.value.clone())),
+        carried: r.map(|r| r.carried()).unwrap_or_default(),
     };
     let deploy = Deploy {
         mode: d.and_then(|d| d.mode.as_ref().map(|m| m.value)),
-        placement: d.map(|d| d.placement.iter().map(|p| p.value.clone()).collect()).unwrap_or_default(),
-        limits: d.map(|d| resources(&d.limits)).unwrap_or_default(),
-        reservations: d.map(|d| resources(&d.reservations)).unwrap_or_default(),
+        placement: d.map(|d| d.placement.constraints.iter().map(|p| p.value.clone()).collect()).unwrap_or_default(),
+        placement_carried: d.map(|d| d.placement.carried()).unwrap_or_default(),
+        limits: d.map(|d| resources(deploy_limits(d))).unwrap_or_default(),
+        reservations: d.map(|d| resources(deploy_reservations(d))).unwrap_or_default(),
         endpoint_mode: d.and_then(|d| d.endpoint_mode.as_ref().map(|m| m.value)),
         restart_condition: d.and_then(|d| d.restart_condition.as_ref().map(|m| m.value.as_str().to_owned())),
         update_parallelism: d.and_then(|d| d.update_parallelism.as_ref().map(|m| m.value)),
@@ -505,7 +510,7 @@ fn service(topo: &Topology, id: ServiceId, decl: &Decl<ServiceSpec>, cx: &mut Cx
             security_opt: s.security_opt.iter().map(|x| x.span).collect(),
             environment: literal_environment.iter().map(|(k, v)| (k.span, v.span)).collect(),
             restart: s.restart.as_ref().map(|x| x.span),
-            deploy_limits: d.and_then(|d| d.limits.as_ref()).map(|l| {
+            deploy_limits: d.and_then(deploy_limits).map(|l| {
                 l.cpus.as_ref().map(|c| c.span).or(l.memory.as_ref().map(|m| m.span)).unwrap_or(decl.name.span)
             }),
         },
@@ -775,6 +780,16 @@ fn attachments(topo: &Topology, spec: &Attachments, replicas: u32, cx: &mut Cx) 
     out
 }
 
+/// `deploy.limits`, or Compose's `deploy.resources.limits` (the two forms are exclusive).
+pub(crate) fn deploy_limits(d: &topoc_spec::DeploySpec) -> Option<&topoc_spec::ResourcesSpec> {
+    d.limits.as_ref().or_else(|| d.resources.as_ref()?.value.limits.as_ref())
+}
+
+/// `deploy.reservations`, or Compose's `deploy.resources.reservations`.
+pub(crate) fn deploy_reservations(d: &topoc_spec::DeploySpec) -> Option<&topoc_spec::ResourcesSpec> {
+    d.reservations.as_ref().or_else(|| d.resources.as_ref()?.value.reservations.as_ref())
+}
+
 fn static_addresses(
     topo: &Topology,
     network: NetworkId,
@@ -832,18 +847,28 @@ fn static_addresses(
             {
                 return (Vec::new(), range.span);
             }
-            if r.len() < u128::from(replicas) {
+            // The network's reserved addresses (`aux_addresses`) are skipped, as the engine's
+            // IPAM would refuse them.
+            let reserved: Vec<IpAddr> = topo.network(network).aux_addresses.iter().map(|a| a.address).collect();
+            let free = r.len_avoiding(&reserved);
+            if free < u128::from(replicas) {
+                let skipped = r.len() - free;
+                let note = if skipped > 0 {
+                    format!(" once {skipped} reserved by `aux_addresses` are left out")
+                } else {
+                    String::new()
+                };
                 cx.push(
                     Diagnostic::new(
                         Code::RangeTooSmall,
-                        format!("range {}-{} holds {} addresses for {replicas} replicas", r.first, r.last, r.len()),
+                        format!("range {}-{} holds {free} addresses for {replicas} replicas{note}", r.first, r.last),
                     )
                     .primary(range.span, "too small")
                     .help("widen the range or lower `replicas`"),
                 );
                 return (Vec::new(), range.span);
             }
-            (r.take(replicas), range.span)
+            (r.take_avoiding(replicas, &reserved), range.span)
         }
         (None, None) => (Vec::new(), name.span),
     }
