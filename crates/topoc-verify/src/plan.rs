@@ -482,6 +482,7 @@ impl Planner<'_> {
             direct(sock(host::INET_NS.into(), PROBE_PORT)),
             egress,
         ));
+        let mut beyond_probed = false;
         for (n, ip) in &a.addrs {
             if let Some(gw) = self.gateways.get(n) {
                 let expected = self.has(a.endpoint, Endpoint::Host, &|v| *v == Via::ToHost(*n));
@@ -507,18 +508,27 @@ impl Planner<'_> {
                     direct(sock(*lan_ip, PROBE_PORT)),
                     out_expected,
                 ));
-                // §6: off the LAN's subnet, through its gateway: only where the LAN network is
-                // the member's default route.
-                let routed = self.gateway_network(a.service) == Some(*n);
-                out.push(probe(
-                    Kind::Lan,
-                    &a.name,
-                    "LAN host",
-                    format!("{BEYOND_LAN}, off `{}`'s subnet (default route)", self.network_name(*n)),
-                    origin.clone(),
-                    direct(sock(BEYOND_LAN.into(), PROBE_PORT)),
-                    routed && input.target == Target::Compose,
-                ));
+                // §6: off every LAN's subnet, through the member's default route: reached where
+                // that route is a LAN network. Every LAN router holds BEYOND_LAN, so a member on
+                // two LANs reaches it through either: one probe per member, which names the
+                // network the model routes through (the `route` probe compares bridges).
+                if !beyond_probed {
+                    beyond_probed = true;
+                    let gateway = self.gateway_network(a.service);
+                    let through_lan = gateway.is_some_and(|g| input.lan_hosts.contains_key(&g));
+                    out.push(probe(
+                        Kind::Lan,
+                        &a.name,
+                        "LAN host",
+                        format!(
+                            "{BEYOND_LAN}, off every LAN's subnet (default route: {})",
+                            gateway.map_or_else(|| "none".to_owned(), |g| format!("`{}`", self.network_name(g)))
+                        ),
+                        origin.clone(),
+                        direct(sock(BEYOND_LAN.into(), PROBE_PORT)),
+                        through_lan && input.target == Target::Compose,
+                    ));
+                }
                 let in_expected = self.has(Endpoint::External, a.endpoint, &|v| *v == Via::Lan(*n));
                 out.push(probe(
                     Kind::Lan,
