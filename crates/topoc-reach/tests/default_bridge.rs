@@ -3,35 +3,24 @@
 //! and the outside world as on any non-internal bridge, and their published ports work; it is
 //! not declared, takes no subnet from a pool, and cannot be joined through `networks`.
 
-use topoc_diag::{Code, FileId, Severity};
-use topoc_model::{Lock, Topology, resolve};
-use topoc_reach::{Analysis, EngineProfile, analyze};
+mod support;
+
+use support::reach;
+use topoc_diag::Code;
+use topoc_model::Topology;
+use topoc_reach::Analysis;
 
 /// The model, or the errors of resolution with the text each primary label points at.
 fn model(spec: &str) -> Result<(Topology, Analysis), Vec<(Code, String)>> {
-    let loaded = topoc_spec::load(spec, topoc_spec::Format::Yaml, FileId(0)).expect("spec loads");
-    let r = resolve(&loaded, &Lock::default());
-    match r.topology {
-        Some(t) => {
-            let a = analyze(&t, EngineProfile::default());
-            Ok((t, a))
-        }
-        None => Err(r
-            .diagnostics
+    support::model(spec).map_err(|errors| {
+        errors
             .iter()
-            .filter(|d| d.severity == Severity::Error)
             .map(|d| {
                 let span = d.primary_span().expect("located");
                 (d.code, spec[span.start as usize..span.end as usize].to_owned())
             })
-            .collect()),
-    }
-}
-
-fn reach(t: &Topology, a: &Analysis, from: &str, to: &str) -> String {
-    let e = |n: &str| a.endpoint(t, n).unwrap_or_else(|| panic!("no endpoint {n}"));
-    let ports = a.reach.ports(e(from), e(to));
-    if ports.is_empty() { "-".into() } else { ports.to_string() }
+            .collect()
+    })
 }
 
 const SPEC: &str = "topology: shop

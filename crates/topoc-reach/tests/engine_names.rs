@@ -3,29 +3,16 @@
 //! ordinary network, and two keys that are one engine object are refused rather than judged
 //! as two. The spelling the model can stand for (`network_mode: host`) shows the escape.
 
+mod support;
+
+use support::reach;
 use topoc_diag::{Code, FileId};
 use topoc_model::{Lock, Topology, resolve};
-use topoc_reach::{Analysis, EngineProfile, analyze};
+use topoc_reach::Analysis;
 
 /// The error codes of resolution, or the model when it resolves.
 fn model(spec: &str) -> Result<(Topology, Analysis), Vec<Code>> {
-    let spec = topoc_spec::load(spec, topoc_spec::Format::Yaml, FileId(0)).expect("spec loads");
-    let r = resolve(&spec, &Lock::default());
-    match r.topology {
-        Some(t) => {
-            let a = analyze(&t, EngineProfile::default());
-            Ok((t, a))
-        }
-        None => {
-            Err(r.diagnostics.iter().filter(|d| d.severity == topoc_diag::Severity::Error).map(|d| d.code).collect())
-        }
-    }
-}
-
-fn reach(t: &Topology, a: &Analysis, from: &str, to: &str) -> String {
-    let e = |n: &str| a.endpoint(t, n).unwrap_or_else(|| panic!("no endpoint {n}"));
-    let ports = a.reach.ports(e(from), e(to));
-    if ports.is_empty() { "-".into() } else { ports.to_string() }
+    support::model(spec).map_err(|errors| errors.iter().map(|d| d.code).collect())
 }
 
 const POLICY: &str = "policy:\n  default: allow\n  rules:\n    - deny: { from: api, to: external }\n";
