@@ -182,34 +182,36 @@ start_swarm3() {
 }
 
 # One engine's live suite; the JSON-lines report goes to $out/<engine>.jsonl.
-run_suite() {
-  local engine=$1 container=${2:-}
-  local started=$SECONDS
-  say "$engine: live suite started"
-  if [[ $engine == sandbox ]]; then
-    if TOPOC_SANDBOX_IMAGE=$(engine_image forky) TOPOC_COMPOSE="$compose" \
-      "$sandbox_bin" --exact verify_in_a_sandbox_leaves_nothing_on_the_outer_engine --nocapture >"$out/$engine.log" 2>&1; then
-      echo pass >"$out/$engine.status"
-    else
-      echo fail >"$out/$engine.status"
-    fi
-    echo $((SECONDS - started)) >"$out/$engine.seconds"
-    say "$engine: done in $((SECONDS - started))s ($(cat "$out/$engine.status"))"
-    return
-  fi
-  # The 3-node swarm runs the Swarm cases, deployed into it.
-  local only=${TOPOC_LIVE_ONLY:-} existing=
-  # swarm3 runs the Swarm cases (TOPOC_LAB_SWARM3_ONLY narrows them; the left-out ones are listed).
-  if [[ $engine == swarm3 ]]; then only="${TOPOC_LAB_SWARM3_ONLY:-${only:- swarm}}"; existing=1; fi
-  if TOPOC_LIVE_ONLY=$only TOPOC_LIVE_EXISTING_SWARM=$existing TOPOC_LIVE_ENGINE=$container TOPOC_LIVE_REPORT="$out/$engine.jsonl" TOPOC_COMPOSE="$compose" \
-    TOPOC_LIVE_COMPOSE=/usr/local/bin/docker-compose \
-    "$live_bin" --exact live_verify_agrees_with_the_model --nocapture >"$out/$engine.log" 2>&1; then
+# record ENGINE STARTED WHAT COMMAND...: run COMMAND into ENGINE's log, and write its status
+# (pass or fail) and seconds where the report reads them.
+record() {
+  local engine=$1 started=$2 what=$3
+  shift 3
+  if "$@" >"$out/$engine.log" 2>&1; then
     echo pass >"$out/$engine.status"
   else
     echo fail >"$out/$engine.status"
   fi
   echo $((SECONDS - started)) >"$out/$engine.seconds"
-  say "$engine: live suite done in $((SECONDS - started))s ($(cat "$out/$engine.status"))"
+  say "$engine: $what in $((SECONDS - started))s ($(cat "$out/$engine.status"))"
+}
+
+run_suite() {
+  local engine=$1 container=${2:-}
+  local started=$SECONDS
+  say "$engine: live suite started"
+  if [[ $engine == sandbox ]]; then
+    record "$engine" "$started" "done" env TOPOC_SANDBOX_IMAGE="$(engine_image forky)" TOPOC_COMPOSE="$compose" \
+      "$sandbox_bin" --exact verify_in_a_sandbox_leaves_nothing_on_the_outer_engine --nocapture
+    return
+  fi
+  local only=${TOPOC_LIVE_ONLY:-} existing=
+  # swarm3 runs the Swarm cases (TOPOC_LAB_SWARM3_ONLY narrows them; the left-out ones are listed).
+  if [[ $engine == swarm3 ]]; then only="${TOPOC_LAB_SWARM3_ONLY:-${only:- swarm}}"; existing=1; fi
+  record "$engine" "$started" "live suite done" env TOPOC_LIVE_ONLY="$only" TOPOC_LIVE_EXISTING_SWARM="$existing" \
+    TOPOC_LIVE_ENGINE="$container" TOPOC_LIVE_REPORT="$out/$engine.jsonl" TOPOC_COMPOSE="$compose" \
+    TOPOC_LIVE_COMPOSE=/usr/local/bin/docker-compose \
+    "$live_bin" --exact live_verify_agrees_with_the_model --nocapture
   # TOPOC_LIVE_ONLY narrows the cases: say which were left out, never silently.
   if [[ -n $only ]]; then
     grep -E '^TOPOC_LIVE_ONLY:|^  left out: ' "$out/$engine.log" | sed "s/^/engine-lab: $engine: /" >&2 || true
