@@ -1279,7 +1279,7 @@ impl Decode for DeviceCount {
     fn decode(node: &Node, d: &mut Decoder) -> Option<Self> {
         match node.as_scalar() {
             Some("all") => Some(DeviceCount::All),
-            Some(text) if text.parse::<u32>().is_ok() => text.parse().ok().map(DeviceCount::Devices),
+            Some(text) if let Ok(count) = text.parse::<u32>() => Some(DeviceCount::Devices(count)),
             _ => {
                 d.type_error(node, "a number of devices, or `all`");
                 None
